@@ -1,4 +1,10 @@
+using Annotator;
+using Annotator.Server;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Annotator:Role" });
+builder.AddAnnotatorServer();
+
 var app = builder.Build();
-app.MapGet("/", () => "Hello World!");
-app.Run();
+app.UseAnnotatorServer();
+return await StartupErrors.RunAsync(app);

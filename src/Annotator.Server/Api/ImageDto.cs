@@ -1,0 +1,78 @@
+using Annotator.Catalog;
+using Annotator.Images;
+
+namespace Annotator.Server.Api;
+
+/// <summary>An image as the REST API shows it: the contract the UI, tests and later clients rely on.</summary>
+public sealed record ImageDto(
+    string Id,
+    string FileName,
+    string ContentType,
+    int Width,
+    int Height,
+    long SizeBytes,
+    DateTimeOffset CreatedAt,
+    string State,
+    string OriginalUrl,
+    ThumbnailDto Thumbnail,
+    CaptionDto Caption,
+    ExifDto Exif)
+{
+    public static ImageDto From(ImageRecord image)
+    {
+        var id = image.Id.ToString();
+        var thumbDone = image.Thumbnail.State == WorkState.Done;
+        // The version in derived URLs changes whenever they are remade, so they can be cached forever.
+        var version = image.Thumbnail.FinishedAt?.ToUnixTimeMilliseconds();
+        var caption = image.CaptionResult;
+        return new ImageDto(
+            id,
+            image.FileName,
+            image.Format.ContentType(),
+            image.Width,
+            image.Height,
+            image.SizeBytes,
+            image.CreatedAt,
+            image.State.Name(),
+            $"/api/images/{id}/original",
+            new ThumbnailDto(
+                image.Thumbnail.State.Name(),
+                thumbDone ? $"/api/images/{id}/thumbnail?v={version}" : null,
+                thumbDone ? $"/api/images/{id}/preview?v={version}" : null,
+                image.Thumbnail.Error,
+                image.Thumbnail.StartedAt,
+                image.Thumbnail.FinishedAt,
+                image.Thumbnail.Attempts),
+            new CaptionDto(
+                image.Caption.State.Name(),
+                caption?.Text,
+                caption?.Tags ?? [],
+                caption?.Provider,
+                caption?.Model,
+                image.Caption.Error,
+                image.Caption.StartedAt,
+                image.Caption.FinishedAt,
+                caption?.LatencyMs,
+                caption?.InputTokens,
+                caption?.OutputTokens,
+                image.Caption.Attempts),
+            ExifDto.From(image.Facts));
+    }
+}
+
+public sealed record ThumbnailDto(
+    string State, string? Url, string? PreviewUrl, string? Error, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Attempts);
+
+public sealed record CaptionDto(
+    string State, string? Text, IReadOnlyList<string> Tags, string? Provider, string? Model, string? Error,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? LatencyMs, int? InputTokens, int? OutputTokens, int Attempts);
+
+public sealed record ExifDto(
+    string? Camera, string? Lens, DateTime? TakenAt, double? Latitude, double? Longitude,
+    string? ExposureTime, double? FNumber, int? Iso, double? FocalLength, int Orientation)
+{
+    public static ExifDto From(ImageFacts f) =>
+        new(f.Camera, f.Lens, f.TakenAt, f.Latitude, f.Longitude, f.ExposureTime, f.FNumber, f.Iso, f.FocalLength, f.Orientation);
+}
+
+public sealed record ImageListDto(IReadOnlyList<ImageDto> Items, string? NextCursor);

@@ -1,0 +1,107 @@
+using Annotator.Catalog;
+using Annotator.Images;
+using Annotator.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Annotator.Server.Api;
+
+/// <summary>The REST surface for images: upload, list, read, retry, re-caption, delete.</summary>
+public static class ImagesApi
+{
+    public const int DefaultLimit = 48;
+    public const int MaxLimit = 200;
+
+    public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
+    {
+        var images = app.MapGroup("/api/images").WithTags("Images");
+
+        images.MapPost("/", UploadEndpoint.HandleAsync)
+            .WithSummary("Upload one or more images (multipart field 'file' or 'files')")
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<ImageDto>(StatusCodes.Status201Created)
+            .Produces<UploadEndpoint.UploadResultsDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .DisableAntiforgery();
+
+        images.MapGet("/", ListAsync)
+            .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names")
+            // Cached per catalog version: any change makes a new key, so a cached page is never stale.
+            .CacheOutput(policy => policy
+                .SetVaryByQuery("cursor", "limit", "q", "state")
+                .VaryByValue(context => new("catalog-version", context.RequestServices.GetRequiredService<ImageChanges>().Version.ToString()))
+                .Expire(TimeSpan.FromSeconds(30)));
+
+        images.MapGet("/{id}", GetAsync).WithSummary("One image with its processing states, caption and EXIF facts");
+        images.MapPost("/{id}/retry", RetryAsync).WithSummary("Retry failed thumbnail or caption work");
+        images.MapPost("/{id}/recaption", RecaptionAsync).WithSummary("Make a new caption; the current one stays until it succeeds");
+        images.MapDelete("/{id}", DeleteAsync).WithSummary("Delete the image and every object made from it");
+
+        images.MapObjectEndpoints();
+        return app;
+    }
+
+    private static async Task<Results<Ok<ImageListDto>, ProblemHttpResult>> ListAsync(
+        IImageCatalog catalog, CancellationToken cancellationToken, string? cursor = null, int? limit = null, string? q = null, string? state = null)
+    {
+        ImageId? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (!ImageId.TryParse(cursor, out var parsed)) return Problems.BadRequest($"cursor '{cursor}' is not valid: use the nextCursor of a previous page");
+            before = parsed;
+        }
+        if (limit is < 1 or > MaxLimit) return Problems.BadRequest($"limit must be between 1 and {MaxLimit}");
+        WorkState? wanted = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!WorkStates.TryParse(state, out var parsed)) return Problems.BadRequest($"state '{state}' is not one of pending, processing, done, failed");
+            wanted = parsed;
+        }
+        if (q is { Length: > 200 }) return Problems.BadRequest("q is longer than 200 characters");
+
+        var page = await catalog.ListAsync(new ImageQuery(before, limit ?? DefaultLimit, q, wanted), cancellationToken);
+        return TypedResults.Ok(new ImageListDto([.. page.Items.Select(ImageDto.From)], page.Next?.ToString()));
+    }
+
+    private static async Task<Results<Ok<ImageDto>, ProblemHttpResult>> GetAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken) =>
+        await FindAsync(id, catalog, cancellationToken) is { } image ? TypedResults.Ok(ImageDto.From(image)) : NotFound(id);
+
+    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RetryAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, catalog, cancellationToken) is not { } image) return NotFound(id);
+        if (image.Thumbnail.State != WorkState.Failed && image.Caption.State != WorkState.Failed)
+            return Problems.Of(StatusCodes.Status409Conflict, "Nothing to retry", $"image '{id}' has no failed work");
+        await catalog.RetryAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), cancellationToken);
+        return await AcceptedAsync(image.Id, catalog, cancellationToken);
+    }
+
+    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RecaptionAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(id, catalog, cancellationToken) is not { } image) return NotFound(id);
+        await catalog.RecaptionAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), cancellationToken);
+        return await AcceptedAsync(image.Id, catalog, cancellationToken);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IImageCatalog catalog, IObjectStore store, CancellationToken cancellationToken)
+    {
+        if (!ImageId.TryParse(id, out var imageId)) return NotFound(id);
+        // Row first: once it is gone no function will write for this image again (they check), and
+        // a crash before the objects are gone leaves only unreachable files, never a broken row.
+        if (await catalog.DeleteAsync(imageId, cancellationToken) is not { } image) return NotFound(id);
+        foreach (var key in new[] { ObjectKeys.Raw(image.Id, image.Format), ObjectKeys.Thumbnail(image.Id), ObjectKeys.Preview(image.Id) })
+            await store.DeleteAsync(key, CancellationToken.None);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<ImageRecord?> FindAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken) =>
+        ImageId.TryParse(id, out var imageId) ? await catalog.GetAsync(imageId, cancellationToken) : null;
+
+    internal static ProblemHttpResult NotFound(string id) => Problems.ImageNotFound(id);
+
+    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> AcceptedAsync(ImageId id, IImageCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(id, cancellationToken) is { } image
+            ? TypedResults.Accepted($"/api/images/{id}", ImageDto.From(image))
+            : NotFound(id.ToString());
+}

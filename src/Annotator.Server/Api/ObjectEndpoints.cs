@@ -1,0 +1,59 @@
+using Annotator.Catalog;
+using Annotator.Images;
+using Annotator.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace Annotator.Server.Api;
+
+/// <summary>
+/// The stored bytes: the original (with Range support) and the derived WebP images (cached forever,
+/// their URLs change when they are remade). Always the sniffed type, never the upload's claim, and
+/// nosniff plus a sandboxing CSP from <see cref="Web.SecurityHeaders"/>, so no upload is ever rendered as a page.
+/// </summary>
+public static class ObjectEndpoints
+{
+    private const string Forever = "public, max-age=31536000, immutable";
+
+    public static RouteGroupBuilder MapObjectEndpoints(this RouteGroupBuilder images)
+    {
+        images.MapGet("/{id}/original", OriginalAsync).WithSummary("The original file as uploaded; Range requests supported; ?download=true to save it");
+        images.MapGet("/{id}/thumbnail", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Thumbnail, c, s, h, t))
+            .WithSummary("The gallery thumbnail (WebP, longest side 256)");
+        images.MapGet("/{id}/preview", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Preview, c, s, h, t))
+            .WithSummary("The large preview (WebP, longest side 1440)");
+        return images;
+    }
+
+    private static async Task<IResult> OriginalAsync(string id, IImageCatalog catalog, IObjectStore store, HttpContext http, CancellationToken cancellationToken, bool download = false)
+    {
+        if (await ImagesApi.FindAsync(id, catalog, cancellationToken) is not { } image) return ImagesApi.NotFound(id);
+        var stored = await store.OpenReadAsync(ObjectKeys.Raw(image.Id, image.Format), cancellationToken);
+        if (stored is null) return Problems.NotFound($"the original of image '{id}' is missing from storage");
+        http.Response.Headers.CacheControl = Forever; // an id's original never changes
+        return TypedResults.Stream(stored.Content, image.Format.ContentType(),
+            fileDownloadName: download ? DownloadName(image) : null,
+            lastModified: image.CreatedAt,
+            entityTag: new EntityTagHeaderValue($"\"{image.Id}\""),
+            enableRangeProcessing: true);
+    }
+
+    private static async Task<IResult> DerivedAsync(string id, Func<ImageId, string> keyOf, IImageCatalog catalog, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await ImagesApi.FindAsync(id, catalog, cancellationToken) is not { } image) return ImagesApi.NotFound(id);
+        if (image.Thumbnail.State != WorkState.Done || image.Thumbnail.FinishedAt is not { } made)
+            return Problems.NotFound($"image '{id}' has no thumbnail yet (thumbnail state: {image.Thumbnail.State.Name()})");
+        var stored = await store.OpenReadAsync(keyOf(image.Id), cancellationToken);
+        if (stored is null) return Problems.NotFound($"the thumbnail of image '{id}' is missing from storage");
+        http.Response.Headers.CacheControl = Forever;
+        return TypedResults.Stream(stored.Content, "image/webp",
+            lastModified: made,
+            entityTag: new EntityTagHeaderValue($"\"{image.Id}-{made.ToUnixTimeMilliseconds()}\""));
+    }
+
+    /// <summary>The display name with the real format's extension, so a saved file opens as what it is.</summary>
+    private static string DownloadName(ImageRecord image)
+    {
+        var stem = Path.GetFileNameWithoutExtension(image.FileName.Replace('/', '_').Replace('\\', '_'));
+        return (stem.Length == 0 ? image.Id.ToString() : stem) + image.Format.Extension();
+    }
+}

@@ -1,0 +1,60 @@
+using Annotator.Processing;
+using Annotator.Server.Api;
+using Annotator.Server.Health;
+using Annotator.Server.Web;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+
+namespace Annotator.Server;
+
+/// <summary>The host: the core, then the HTTP surface the role asks for, health, OpenAPI and telemetry.</summary>
+public static class ServerSetup
+{
+    public static WebApplicationBuilder AddAnnotatorServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAnnotator(builder.Configuration);
+        services.AddProblemDetails();
+        services.AddOutputCache();
+        services.AddOpenApi();
+        services.AddHealthChecks()
+            .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"])
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+
+        // Metrics and traces go to an OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddMeter(ProcessingMetrics.MeterName);
+                if (otlp) metrics.AddOtlpExporter();
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation();
+                if (otlp) tracing.AddOtlpExporter();
+            });
+        return builder;
+    }
+
+    public static WebApplication UseAnnotatorServer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        if (!app.Services.GetRequiredService<IOptions<AnnotatorOptions>>().Value.RunsWeb) return app;
+
+        app.UseOutputCache();
+        app.MapStaticAssets();
+        app.MapFallbackToFile("/images/{id}", "image.html");
+        app.MapImagesApi();
+        app.MapEventsApi();
+        app.MapOpenApi();
+        app.MapScalarApiReference(options => options.WithTitle("Annotator API"));
+        return app;
+    }
+}

@@ -1,0 +1,61 @@
+using Annotator.Captioning;
+using Annotator.Captioning.Offline;
+using Annotator.Catalog;
+using Annotator.Catalog.Sqlite;
+using Annotator.Events;
+using Annotator.Events.InProcess;
+using Annotator.Processing;
+using Annotator.Storage;
+using Annotator.Thumbnails;
+using Annotator.Uploads;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Annotator;
+
+/// <summary>
+/// Wires the core: options bound from configuration and validated at start-up, and the adapter each
+/// <c>Provider</c> setting names. Adding a backend is one adapter file and one line here.
+/// </summary>
+public static class AnnotatorServices
+{
+    public static IServiceCollection AddAnnotator(this IServiceCollection services, IConfiguration configuration)
+    {
+        var root = configuration.GetSection(AnnotatorOptions.Section).Get<AnnotatorOptions>() ?? new AnnotatorOptions();
+        var data = root.DataDirectory;
+
+        services.AddOptionsFor<AnnotatorOptions>(configuration, AnnotatorOptions.Section);
+        services.AddOptionsFor<StorageOptions>(configuration, StorageOptions.Section)
+            .PostConfigure(o => o.FileSystem.Root = Default(o.FileSystem.Root, Path.Combine(data, "objects")));
+        services.AddOptionsFor<CatalogOptions>(configuration, CatalogOptions.Section)
+            .PostConfigure(o => o.Sqlite.Path = Default(o.Sqlite.Path, Path.Combine(data, "annotator.db")));
+        services.AddOptionsFor<UploadOptions>(configuration, UploadOptions.Section)
+            .PostConfigure(o => o.TempDirectory = Default(o.TempDirectory, Path.Combine(data, "uploads")));
+        services.AddOptionsFor<ThumbnailOptions>(configuration, ThumbnailOptions.Section);
+        services.AddOptionsFor<CaptionOptions>(configuration, CaptionOptions.Section);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ImageChanges>();
+        services.AddSingleton<OutboxSignal>();
+
+        // Adapters: the embedded shape's; later shapes add theirs beside these.
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<IImageCatalog, SqliteImageCatalog>();
+        services.AddSingleton<IOutbox, SqliteOutbox>();
+        services.AddSingleton<IObjectStore, FileSystemObjectStore>();
+        services.AddSingleton<IThumbnailer, VipsThumbnailer>();
+        services.AddSingleton<ICaptioner, OfflineDescriber>();
+
+        services.AddSingleton<UploadService>();
+        services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
+        services.AddSingleton<IObjectCreatedHandler, CreateAnnotation>();
+        if (root.RunsWorkers) services.AddHostedService<InProcessEventBus>();
+        return services;
+    }
+
+    private static OptionsBuilder<T> AddOptionsFor<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class =>
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+
+    private static string Default(string value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value;
+}

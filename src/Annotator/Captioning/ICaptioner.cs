@@ -1,0 +1,20 @@
+namespace Annotator.Captioning;
+
+/// <summary>
+/// The captioning port: a downscaled JPEG of the image plus its facts in, a caption and tags out.
+/// Adapters: the offline describer (default), and model providers (Gemini, OpenAI-compatible, Ollama).
+/// </summary>
+public interface ICaptioner
+{
+    /// <summary>The provider name recorded with each caption ("offline", "gemini", ...).</summary>
+    string Provider { get; }
+
+    /// <summary>The model recorded with each caption.</summary>
+    string Model { get; }
+
+    /// <summary>
+    /// Captions one image. Throws <see cref="CaptionFailedException"/> with a reason a person can act on;
+    /// any other exception is treated as unexpected.
+    /// </summary>
+    Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken);
+}

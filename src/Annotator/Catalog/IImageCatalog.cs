@@ -1,0 +1,46 @@
+using Annotator.Captioning;
+using Annotator.Images;
+
+namespace Annotator.Catalog;
+
+/// <summary>
+/// Images, their processing states and captions, search and paging. Every change that starts work
+/// writes its outbox entry in the same transaction, so work is never lost or started for nothing.
+/// </summary>
+public interface IImageCatalog
+{
+    /// <summary>Adds a new image (thumbnail and caption pending) and its ObjectCreated event, atomically.</summary>
+    Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken);
+
+    Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken);
+
+    Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks <paramref name="work"/> as processing and counts the attempt. Returns the image, or null when
+    /// there is nothing to do: the image is gone, or that work is already done or failed.
+    /// </summary>
+    Task<ImageRecord?> StartAsync(ImageId id, Work work, CancellationToken cancellationToken);
+
+    /// <summary>Puts started work back to pending without counting the attempt (shutdown, not failure).</summary>
+    Task AbandonAsync(ImageId id, Work work, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the image was deleted meanwhile, so the caller can remove what it wrote.</summary>
+    Task<bool> CompleteThumbnailAsync(ImageId id, CancellationToken cancellationToken);
+
+    Task<bool> CompleteCaptionAsync(ImageId id, Caption caption, CancellationToken cancellationToken);
+
+    Task FailAsync(ImageId id, Work work, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Puts failed work back to pending and announces the raw object again. False when the image is unknown.</summary>
+    Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken);
+
+    /// <summary>Asks for a new caption; the current one stays until the new one succeeds. False when the image is unknown.</summary>
+    Task<bool> RecaptionAsync(ImageId id, string rawKey, CancellationToken cancellationToken);
+
+    /// <summary>Removes the row; returns the removed image so its objects can be deleted, or null when it was unknown.</summary>
+    Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken);
+
+    /// <summary>Throws when the catalog cannot be reached; used by the readiness check.</summary>
+    Task CheckAsync(CancellationToken cancellationToken);
+}

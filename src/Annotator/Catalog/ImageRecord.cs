@@ -1,0 +1,29 @@
+using Annotator.Captioning;
+using Annotator.Images;
+
+namespace Annotator.Catalog;
+
+/// <summary>One image as the catalog knows it. Width and Height are as shown (EXIF orientation applied).</summary>
+public sealed record ImageRecord
+{
+    public required ImageId Id { get; init; }
+    public required string FileName { get; init; }
+    public required ImageFormat Format { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required long SizeBytes { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public ImageFacts Facts { get; init; } = ImageFacts.None;
+    public WorkStatus Thumbnail { get; init; } = WorkStatus.New;
+    public WorkStatus Caption { get; init; } = WorkStatus.New;
+    /// <summary>The latest successful caption; kept while a re-caption runs or after it fails.</summary>
+    public Caption? CaptionResult { get; init; }
+
+    public WorkState State => WorkStates.Combine(Thumbnail.State, Caption.State);
+}
+
+/// <summary>The state of one function's work on one image, with its times and, on failure, the reason.</summary>
+public sealed record WorkStatus(WorkState State, string? Error, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Attempts)
+{
+    public static readonly WorkStatus New = new(WorkState.Pending, null, null, null, 0);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Annotator.Captioning;
+using Annotator.Images;
+
+namespace Annotator.Catalog.Sqlite;
+
+/// <summary>One <c>images</c> row as SQL sees it (Dapper maps snake_case columns to these names), and its translation to and from <see cref="ImageRecord"/>.</summary>
+internal sealed class ImageRow
+{
+    public const string Columns = """
+        id, file_name, format, width, height, size_bytes, created_at, facts,
+        thumb_state, thumb_error, thumb_started_at, thumb_finished_at, thumb_attempts,
+        caption_state, caption_error, caption_started_at, caption_finished_at, caption_attempts,
+        caption_text, caption_tags, caption_provider, caption_model, caption_latency_ms,
+        caption_input_tokens, caption_output_tokens, caption_model_attempts
+        """;
+
+    public string Id { get; set; } = "";
+    public string FileName { get; set; } = "";
+    public string Format { get; set; } = "";
+    public long Width { get; set; }
+    public long Height { get; set; }
+    public long SizeBytes { get; set; }
+    public long CreatedAt { get; set; }
+    public string Facts { get; set; } = "{}";
+    public string ThumbState { get; set; } = "";
+    public string? ThumbError { get; set; }
+    public long? ThumbStartedAt { get; set; }
+    public long? ThumbFinishedAt { get; set; }
+    public long ThumbAttempts { get; set; }
+    public string CaptionState { get; set; } = "";
+    public string? CaptionError { get; set; }
+    public long? CaptionStartedAt { get; set; }
+    public long? CaptionFinishedAt { get; set; }
+    public long CaptionAttempts { get; set; }
+    public string? CaptionText { get; set; }
+    public string? CaptionTags { get; set; }
+    public string? CaptionProvider { get; set; }
+    public string? CaptionModel { get; set; }
+    public long? CaptionLatencyMs { get; set; }
+    public long? CaptionInputTokens { get; set; }
+    public long? CaptionOutputTokens { get; set; }
+    public long? CaptionModelAttempts { get; set; }
+
+    public ImageRecord ToRecord() => new()
+    {
+        Id = ImageId.TryParse(Id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{Id}' in the catalog."),
+        FileName = FileName,
+        Format = Enum.Parse<ImageFormat>(Format),
+        Width = (int)Width,
+        Height = (int)Height,
+        SizeBytes = SizeBytes,
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+        Facts = JsonSerializer.Deserialize<ImageFacts>(Facts, Json) ?? ImageFacts.None,
+        Thumbnail = Status(ThumbState, ThumbError, ThumbStartedAt, ThumbFinishedAt, ThumbAttempts),
+        Caption = Status(CaptionState, CaptionError, CaptionStartedAt, CaptionFinishedAt, CaptionAttempts),
+        CaptionResult = CaptionText is null ? null : new Caption
+        {
+            Text = CaptionText,
+            Tags = JsonSerializer.Deserialize<string[]>(CaptionTags ?? "[]", Json) ?? [],
+            Provider = CaptionProvider ?? "",
+            Model = CaptionModel ?? "",
+            LatencyMs = CaptionLatencyMs,
+            InputTokens = (int?)CaptionInputTokens,
+            OutputTokens = (int?)CaptionOutputTokens,
+            Attempts = (int)(CaptionModelAttempts ?? 1),
+        },
+    };
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string FactsJson(ImageFacts Facts) => JsonSerializer.Serialize(Facts, Json);
+
+    public static string TagsJson(IReadOnlyList<string> tags) => JsonSerializer.Serialize(tags, Json);
+
+    private static WorkStatus Status(string state, string? error, long? started, long? finished, long attempts) => new(
+        WorkStates.TryParse(state, out var parsed) ? parsed : throw new InvalidDataException($"Bad work state '{state}' in the catalog."),
+        error,
+        started is { } s ? DateTimeOffset.FromUnixTimeMilliseconds(s) : null,
+        finished is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
+        (int)attempts);
+}

@@ -1,0 +1,85 @@
+using System.Threading.Channels;
+using Annotator.Processing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Annotator.Events.InProcess;
+
+/// <summary>
+/// The embedded shape's event bus: the outbox table is the durable queue. Each subscriber drains it
+/// on its own (a slow captioner never holds up thumbnails), acknowledges what it finished, and the
+/// entry disappears once every subscriber has. After a crash, start-up reads everything unacknowledged
+/// again: delivery is at least once, and the functions are idempotent.
+/// </summary>
+public sealed class InProcessEventBus(
+    IOutbox outbox, OutboxSignal signal, IEnumerable<IObjectCreatedHandler> handlers, ILogger<InProcessEventBus> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+    private readonly IReadOnlyList<IObjectCreatedHandler> _handlers = [.. handlers.OrderBy(h => h.Name, StringComparer.Ordinal)];
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var allBits = (1 << _handlers.Count) - 1;
+        return Task.WhenAll(_handlers.Select((handler, index) => Task.Run(() => RunSubscriberAsync(handler, 1 << index, allBits, stoppingToken), stoppingToken)));
+    }
+
+    private async Task RunSubscriberAsync(IObjectCreatedHandler handler, int bit, int allBits, CancellationToken stoppingToken)
+    {
+        var wake = signal.Subscribe();
+        var queue = Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(handler.Concurrency * 2) { SingleWriter = true });
+        var workers = Enumerable.Range(0, handler.Concurrency)
+            .Select(_ => Task.Run(() => WorkAsync(handler, queue.Reader, bit, allBits, stoppingToken), stoppingToken))
+            .ToArray();
+        long cursor = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = await outbox.ReadAsync(cursor, bit, 256, stoppingToken);
+                foreach (var entry in batch)
+                {
+                    await queue.Writer.WriteAsync(entry, stoppingToken);
+                    cursor = entry.Id;
+                }
+                if (batch.Count < 256) await wake.WaitAsync(PollInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "The {Subscriber} subscriber stopped reading the outbox", handler.Name);
+            throw;
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            await Task.WhenAll(workers);
+        }
+    }
+
+    private async Task WorkAsync(IObjectCreatedHandler handler, ChannelReader<OutboxEntry> queue, int bit, int allBits, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var entry in queue.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await handler.HandleAsync(entry.Event, stoppingToken);
+                    await outbox.AcknowledgeAsync(entry.Id, bit, allBits, CancellationToken.None);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return; // unacknowledged: the next start delivers it again
+                }
+                catch (Exception e)
+                {
+                    // The function could not even record a failure (storage or catalog down). Leave the
+                    // entry unacknowledged; it is delivered again on the next start.
+                    logger.LogError(e, "{Subscriber} could not handle {Key}; it will be retried at the next start", handler.Name, entry.Event.Key);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+}

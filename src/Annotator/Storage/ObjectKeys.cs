@@ -1,0 +1,34 @@
+using Annotator.Images;
+
+namespace Annotator.Storage;
+
+/// <summary>
+/// The object layout. Only <c>raw/</c> keys trigger work; everything a function writes lives
+/// elsewhere, so writing a thumbnail can never start another event (the original design's loop trap).
+/// </summary>
+public static class ObjectKeys
+{
+    public const string RawPrefix = "raw/";
+    public const string ThumbnailPrefix = "thumbnails/";
+
+    public static string Raw(ImageId id, ImageFormat format) => $"{RawPrefix}{id}{format.Extension()}";
+
+    public static string Thumbnail(ImageId id) => $"{ThumbnailPrefix}{id}.webp";
+
+    public static string Preview(ImageId id) => $"{ThumbnailPrefix}{id}.preview.webp";
+
+    /// <summary>Parses <c>raw/{id}{ext}</c>; anything else (thumbnails, foreign keys, paths) is not ours to process.</summary>
+    public static bool TryParseRaw(string key, out ImageId id, out ImageFormat format)
+    {
+        id = default;
+        format = default;
+        if (!key.StartsWith(RawPrefix, StringComparison.Ordinal)) return false;
+        var name = key.AsSpan(RawPrefix.Length);
+        var dot = name.IndexOf('.');
+        if (dot < 0 || !ImageId.TryParse(name[..dot], out id)) return false;
+        var parsed = ImageFormats.FromExtension(name[dot..].ToString());
+        if (parsed is null) return false;
+        format = parsed.Value;
+        return true;
+    }
+}

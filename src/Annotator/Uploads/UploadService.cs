@@ -1,0 +1,73 @@
+using System.Diagnostics.Metrics;
+using Annotator.Catalog;
+using Annotator.Images;
+using Annotator.Processing;
+using Annotator.Storage;
+using Annotator.Thumbnails;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Uploads;
+
+/// <summary>
+/// Accepts one uploaded file: checks it (format from the bytes, header, structure, limits) before
+/// anything is stored, then writes raw/{id}{ext} and, in one transaction, the image row and its
+/// ObjectCreated outbox entry. A refusal leaves nothing behind; so does a failure half way.
+/// </summary>
+public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOptions<UploadOptions> options, TimeProvider time)
+{
+    private static readonly Counter<long> Uploads = new Meter(ProcessingMetrics.MeterName)
+        .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, or the refusal kind)");
+
+    private readonly UploadOptions _options = options.Value;
+
+    /// <param name="fileName">The name the client gave, kept as display text.</param>
+    /// <param name="content">The whole file, seekable; the caller has already enforced the byte limit.</param>
+    public async Task<ImageRecord> AcceptAsync(string? fileName, Stream content, CancellationToken cancellationToken)
+    {
+        ImageHeader header;
+        ImageFacts facts;
+        try
+        {
+            header = ImageInspector.Inspect(content, _options.MaxPixels);
+            if (!VipsFormatSupport.CanDecode(header.Format))
+                throw new ImageRejectedException(RejectionKind.Unsupported,
+                    $"{header.Format.ToString().ToUpperInvariant()} images cannot be decoded by this server's libvips (no HEVC decoder); convert the photo to JPEG or AVIF");
+            facts = FactsReader.Read(content);
+        }
+        catch (ImageRejectedException e)
+        {
+            Count(e.Kind.ToString());
+            throw;
+        }
+
+        var id = ImageId.New();
+        var key = ObjectKeys.Raw(id, header.Format);
+        var image = new ImageRecord
+        {
+            Id = id,
+            FileName = DisplayName.Clean(fileName),
+            Format = header.Format,
+            Width = facts.SwapsDimensions ? header.Height : header.Width,
+            Height = facts.SwapsDimensions ? header.Width : header.Height,
+            SizeBytes = content.Length,
+            CreatedAt = time.GetUtcNow(),
+            Facts = facts,
+        };
+
+        content.Position = 0;
+        await store.PutAsync(key, content, header.Format.ContentType(), cancellationToken);
+        try
+        {
+            await catalog.AddAsync(image, key, cancellationToken);
+        }
+        catch
+        {
+            await store.DeleteAsync(key, CancellationToken.None);
+            throw;
+        }
+        Count("accepted");
+        return image;
+    }
+
+    private static void Count(string outcome) => Uploads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+}
