@@ -2,6 +2,7 @@ using Annotator.Processing;
 using Annotator.Server.Api;
 using Annotator.Server.Health;
 using Annotator.Server.Web;
+using Microsoft.AspNetCore.Rewrite;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -48,9 +49,13 @@ public static class ServerSetup
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         if (!app.Services.GetRequiredService<IOptions<AnnotatorOptions>>().Value.RunsWeb) return app;
 
+        // The two pages are static files; their friendly addresses are rewritten before routing.
+        app.UseRewriter(new RewriteOptions()
+            .AddRewrite("^$", "index.html", skipRemainingRules: true)
+            .AddRewrite("^images/[0-9a-f-]{36}$", "image.html", skipRemainingRules: true));
+        app.UseRouting();
         app.UseOutputCache();
         app.MapStaticAssets();
-        app.MapFallbackToFile("/images/{id}", "image.html");
         app.MapImagesApi();
         app.MapEventsApi();
         app.MapOpenApi();

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Annotator.Testing;
+
+/// <summary>
+/// The real server as a child process (as `dotnet run` starts it) on a free loopback port, with a
+/// throw-away data folder. Tests talk to it over HTTP, can kill it with SIGKILL and start it again
+/// on the same data.
+/// </summary>
+public sealed partial class AnnotatorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly bool _ownsData;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public string DataDirectory { get; }
+    public HttpClient Client { get; private set; } = null!;
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    private AnnotatorProcess(string dataDirectory, bool ownsData, IReadOnlyDictionary<string, string> settings)
+    {
+        DataDirectory = dataDirectory;
+        _ownsData = ownsData;
+        _settings = settings;
+        _process = new Process { StartInfo = StartInfo(dataDirectory, settings) };
+    }
+
+    /// <summary>Starts a server; <paramref name="settings"/> are configuration keys like <c>Annotator:Uploads:MaxFileBytes</c>.</summary>
+    public static async Task<AnnotatorProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null, params string[] arguments)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= Directory.CreateTempSubdirectory("annotator-test-").FullName;
+        var server = new AnnotatorProcess(dataDirectory, owns, settings ?? new Dictionary<string, string>());
+        foreach (var argument in arguments) server._process.StartInfo.ArgumentList.Add(argument);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>A second server on the same data folder, after this one was killed or stopped.</summary>
+    public Task<AnnotatorProcess> StartAgainAsync() => StartAsync(_settings, DataDirectory);
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or an out-of-memory kill.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>Runs the server to completion with these settings and returns its exit code and output (for start-up errors).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        var data = Directory.CreateTempSubdirectory("annotator-test-").FullName;
+        using var process = new Process { StartInfo = StartInfo(data, settings) };
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cancel = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cancel.Token); }
+        catch (OperationCanceledException) { process.Kill(true); throw new TimeoutException("The server did not exit: " + output); }
+        Directory.Delete(data, recursive: true);
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(TestData.RepositoryRoot, "src", "Annotator.Server"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(ServerAssembly());
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Annotator__DataDirectory"] = dataDirectory;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
+        return info;
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, listening);
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The server exited during start-up:\n" + Output));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private void OnLine(string? line, TaskCompletionSource<Uri> listening)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (ListeningLine().Match(line) is { Success: true } match) listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
+    }
+
+    private static string ServerAssembly()
+    {
+        // Same configuration as the tests themselves (Debug or Release), built by the project reference.
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var path = Path.Combine(TestData.RepositoryRoot, "src", "Annotator.Server", "bin", configuration, "net10.0", "Annotator.Server.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first: " + path);
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        if (_ownsData)
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { /* best effort */ }
+    }
+}
