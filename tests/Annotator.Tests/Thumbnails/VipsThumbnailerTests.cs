@@ -1,0 +1,114 @@
+using Annotator.Testing;
+using Annotator.Thumbnails;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NetVips;
+
+namespace Annotator.Tests.Thumbnails;
+
+// libvips keeps one error buffer per process: tests that read its messages must not run beside other libvips work.
+[Collection(LibvipsCollection.Name)]
+public sealed class VipsThumbnailerTests
+{
+    private readonly VipsThumbnailer _thumbnailer = new(Options.Create(new ThumbnailOptions()), NullLogger<VipsThumbnailer>.Instance);
+
+    private ThumbnailSet Thumbnails(string path)
+    {
+        using var file = File.OpenRead(path);
+        return _thumbnailer.CreateThumbnails(file);
+    }
+
+    [Theory]
+    [InlineData("exif-landscape-1.jpg")] [InlineData("exif-landscape-2.jpg")] [InlineData("exif-landscape-3.jpg")] [InlineData("exif-landscape-4.jpg")]
+    [InlineData("exif-landscape-5.jpg")] [InlineData("exif-landscape-6.jpg")] [InlineData("exif-landscape-7.jpg")] [InlineData("exif-landscape-8.jpg")]
+    public void Every_EXIF_orientation_comes_out_upright_and_landscape(string file)
+    {
+        var set = Thumbnails(TestData.Image(file));
+
+        Assert.Equal((256, 171), (set.Thumbnail.Width, set.Thumbnail.Height));
+        Assert.Equal((1440, 960), (set.Preview.Width, set.Preview.Height));
+        // The same way up as orientation 1: compare against the reference pixel by pixel, loosely.
+        Assert.True(Difference(set.Thumbnail, Thumbnails(TestData.Image("exif-landscape-1.jpg")).Thumbnail) < 12,
+            $"{file} does not look like exif-landscape-1.jpg once rotated");
+    }
+
+    [Fact]
+    public void A_portrait_with_orientation_6_comes_out_taller_than_wide()
+    {
+        var set = Thumbnails(TestData.Image("exif-portrait-6.jpg"));
+
+        Assert.Equal((171, 256), (set.Thumbnail.Width, set.Thumbnail.Height));
+    }
+
+    [Fact]
+    public void Thumbnails_carry_no_metadata_so_no_GPS_position_leaks()
+    {
+        var set = Thumbnails(TestData.Image("nikon-gps.jpg"));
+
+        foreach (var encoded in new[] { set.Thumbnail, set.Preview })
+        {
+            using var image = Image.NewFromBuffer(encoded.Bytes);
+            Assert.Equal("webpload_buffer", image.Get("vips-loader"));
+            Assert.DoesNotContain(image.GetFields(), f => f.StartsWith("exif", StringComparison.Ordinal) || f == "xmp-data" || f == "icc-profile-data");
+        }
+    }
+
+    [Fact]
+    public void A_small_image_is_never_enlarged()
+    {
+        var set = Thumbnails(TestData.Image("anim-squares.webp"));
+
+        Assert.Equal((80, 80), (set.Preview.Width, set.Preview.Height));
+        Assert.Equal((80, 80), (set.Thumbnail.Width, set.Thumbnail.Height));
+    }
+
+    [Fact]
+    public void Transparency_is_kept()
+    {
+        using var image = Image.NewFromBuffer(Thumbnails(TestData.Image("cutout-alpha.png")).Thumbnail.Bytes);
+
+        Assert.True(image.HasAlpha());
+    }
+
+    [Theory]
+    [InlineData("animated.gif", 256, 170)]
+    [InlineData("scan-lzw.tiff", 256, 140)]
+    [InlineData("iphone-exif.avif", 192, 256)]
+    [InlineData("photo-jolla.webp", 256, 192)]
+    [InlineData("large-kleiber-20mp.jpg", 256, 144)]
+    public void Every_accepted_format_makes_a_thumbnail(string file, int width, int height)
+    {
+        var set = Thumbnails(TestData.Image(file));
+
+        Assert.Equal((width, height), (set.Thumbnail.Width, set.Thumbnail.Height));
+    }
+
+    [Fact]
+    public void Damaged_image_data_fails_with_a_readable_reason()
+    {
+        var error = Assert.Throws<ImageDecodeException>(() => Thumbnails(TestData.Bad("corrupted-exif-samples.jpg")));
+
+        Assert.StartsWith("the image could not be decoded: ", error.Message);
+        Assert.Contains("JPEG", error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Fact]
+    public void The_caption_image_is_a_JPEG_within_the_asked_size()
+    {
+        using var file = File.OpenRead(TestData.Image("large-kleiber-20mp.jpg"));
+        var jpeg = _thumbnailer.CreateCaptionImage(file, 1536);
+
+        using var image = Image.NewFromBuffer(jpeg.Bytes);
+        Assert.Equal("jpegload_buffer", image.Get("vips-loader"));
+        Assert.Equal((1536, 864), (image.Width, image.Height));
+    }
+
+    private static double Difference(EncodedImage a, EncodedImage b)
+    {
+        using var left = Image.NewFromBuffer(a.Bytes);
+        using var right = Image.NewFromBuffer(b.Bytes);
+        using var diff = (left - right).Abs();
+        return diff.Avg();
+    }
+}
