@@ -6,13 +6,14 @@ namespace Annotator.Testing;
 /// </summary>
 public static class TestData
 {
+    // Static initialisers run in text order: RepositoryRoot must be set before Locate() reads it.
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
     public static string Root { get; } = Locate();
 
     public static string Image(string name) => Path.Combine(Root, "images", name);
 
     public static string Bad(string name) => Path.Combine(Root, "bad", name);
-
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     private static string Locate()
     {
