@@ -17,7 +17,10 @@ public static class ImagesApi
 
         images.MapPost("/", UploadEndpoint.HandleAsync)
             .WithSummary("Upload one or more images (multipart field 'file' or 'files')")
-            .Accepts<IFormFileCollection>("multipart/form-data")
+            // No Accepts<>() metadata: routing would answer a wrong Content-Type with a bare 415, and the
+            // handler's problem detail says what to send instead.
+            .WithDescription("Send multipart/form-data with one or more files in fields named 'file' or 'files'. "
+                + "One file: 201 with the image and a Location header, or a problem detail. Several: 200 with one result per file.")
             .Produces<ImageDto>(StatusCodes.Status201Created)
             .Produces<UploadEndpoint.UploadResultsDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -40,6 +40,8 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOp
             throw;
         }
 
+        // HEIF containers carry their rotation in an irot box, which the inspector has applied already.
+        var swap = facts.SwapsDimensions && header.Format is not (ImageFormat.Avif or ImageFormat.Heic);
         var id = ImageId.New();
         var key = ObjectKeys.Raw(id, header.Format);
         var image = new ImageRecord
@@ -47,10 +49,10 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOp
             Id = id,
             FileName = DisplayName.Clean(fileName),
             Format = header.Format,
-            Width = facts.SwapsDimensions ? header.Height : header.Width,
-            Height = facts.SwapsDimensions ? header.Width : header.Height,
+            Width = swap ? header.Height : header.Width,
+            Height = swap ? header.Width : header.Height,
             SizeBytes = content.Length,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()), // the catalog keeps milliseconds
             Facts = facts,
         };
 
