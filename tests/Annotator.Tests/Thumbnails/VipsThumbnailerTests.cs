@@ -54,6 +54,19 @@ public sealed class VipsThumbnailerTests
     }
 
     [Fact]
+    public void A_wide_gamut_photo_is_converted_to_sRGB()
+    {
+        // Pure sRGB red, stored as Display P3 numbers with the P3 profile attached.
+        using var red = (Image.Black(64, 64) + new double[] { 255, 0, 0 }).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var p3 = red.IccTransform("p3", inputProfile: "srgb");
+        var set = _thumbnailer.CreateThumbnails(new MemoryStream(p3.PngsaveBuffer()));
+
+        using var thumbnail = Image.NewFromBuffer(set.Thumbnail.Bytes);
+        var pixel = thumbnail.Getpoint(8, 8);
+        Assert.True(pixel[0] > 245 && pixel[1] < 12 && pixel[2] < 12, $"expected sRGB red, got {string.Join(",", pixel)}");
+    }
+
+    [Fact]
     public void A_small_image_is_never_enlarged()
     {
         var set = Thumbnails(TestData.Image("anim-squares.webp"));

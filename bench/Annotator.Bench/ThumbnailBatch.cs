@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Annotator.Thumbnails;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Bench;
+
+/// <summary>
+/// A batch run: every file once per round, N at a time, for both the 256 px thumbnail alone and the
+/// whole CreateThumbnail set; prints images/s. Files are read into memory first: this measures
+/// decoding and encoding, not the disk.
+/// </summary>
+public static class ThumbnailBatch
+{
+    public static int Run(int parallel, string[] files)
+    {
+        if (files.Length == 0) files = Photos.Paths;
+        var photos = files.Select(File.ReadAllBytes).ToArray();
+        var thumbnailer = new VipsThumbnailer(Options.Create(new ThumbnailOptions()), NullLogger<VipsThumbnailer>.Instance);
+        NetVips.NetVips.Concurrency = 1; // parallelism comes from running images side by side, as the worker does
+        var rounds = Math.Max(1, 200 / photos.Length);
+        Measure("warm-up", parallel, photos, 1, p => Thumbnail256.Make(p));
+        Measure("256 px thumbnail", parallel, photos, rounds, p => Thumbnail256.Make(p));
+        Measure("CreateThumbnail set", parallel, photos, rounds, p => thumbnailer.CreateThumbnails(new MemoryStream(p)));
+        return 0;
+    }
+
+    private static void Measure(string name, int parallel, byte[][] photos, int rounds, Action<byte[]> work)
+    {
+        var jobs = Enumerable.Range(0, rounds).SelectMany(_ => photos).ToArray();
+        var clock = Stopwatch.StartNew();
+        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallel }, work);
+        clock.Stop();
+        Console.WriteLine($"{name,-22} parallel {parallel}: {jobs.Length} images in {clock.Elapsed.TotalSeconds:F2} s = {jobs.Length / clock.Elapsed.TotalSeconds:F1} images/s");
+    }
+}
