@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Annotator.Processing;
 using Annotator.Thumbnails;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,12 @@ public static class ThumbnailBatch
     {
         if (files.Length == 0) files = Photos.Paths;
         var photos = files.Select(File.ReadAllBytes).ToArray();
-        var thumbnailer = new VipsThumbnailer(Options.Create(new ThumbnailOptions()), NullLogger<VipsThumbnailer>.Instance);
+        var thumbnailer = new VipsThumbnailer(Options.Create(new ThumbnailOptions()), new LowPriorityThreads(parallel), NullLogger<VipsThumbnailer>.Instance);
         NetVips.NetVips.Concurrency = 1; // parallelism comes from running images side by side, as the worker does
         var rounds = Math.Max(1, 200 / photos.Length);
         Measure("warm-up", parallel, photos, 1, p => Thumbnail256.Make(p));
         Measure("256 px thumbnail", parallel, photos, rounds, p => Thumbnail256.Make(p));
-        Measure("CreateThumbnail set", parallel, photos, rounds, p => thumbnailer.CreateThumbnails(new MemoryStream(p)));
+        Measure("CreateThumbnail set", parallel, photos, rounds, p => thumbnailer.CreateThumbnailsAsync(new MemoryStream(p), CancellationToken.None).GetAwaiter().GetResult());
         return 0;
     }
 

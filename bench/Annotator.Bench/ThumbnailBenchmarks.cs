@@ -1,3 +1,4 @@
+using Annotator.Processing;
 using Annotator.Thumbnails;
 using NetVips;
 using BenchmarkDotNet.Attributes;
@@ -13,7 +14,7 @@ namespace Annotator.Bench;
 [MemoryDiagnoser]
 public class ThumbnailBenchmarks
 {
-    private readonly VipsThumbnailer _thumbnailer = new(Options.Create(new ThumbnailOptions()), NullLogger<VipsThumbnailer>.Instance);
+    private readonly VipsThumbnailer _thumbnailer = new(Options.Create(new ThumbnailOptions()), new LowPriorityThreads(1), NullLogger<VipsThumbnailer>.Instance);
     private byte[] _photo = [];
 
     [ParamsSource(nameof(Files))]
@@ -28,5 +29,5 @@ public class ThumbnailBenchmarks
     public int Thumbnail() => Thumbnail256.Make(_photo).Length;
 
     [Benchmark(Description = "CreateThumbnail set (1440 preview + 256 thumbnail)")]
-    public int ThumbnailSet() => _thumbnailer.CreateThumbnails(new MemoryStream(_photo)).Preview.Bytes.Length;
+    public int ThumbnailSet() => _thumbnailer.CreateThumbnailsAsync(new MemoryStream(_photo), CancellationToken.None).GetAwaiter().GetResult().Preview.Bytes.Length;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Annotator.Processing;
 using Annotator.Server.Api;
 using Annotator.Server.Health;
@@ -18,6 +19,8 @@ public static class ServerSetup
         var services = builder.Services;
         services.AddAnnotator(builder.Configuration);
         services.AddProblemDetails();
+        // Absent means null: smaller pages for the gallery's hottest request.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         services.AddOutputCache();
         services.AddOpenApi();
         services.AddHealthChecks()

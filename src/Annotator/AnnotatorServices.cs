@@ -38,6 +38,7 @@ public static class AnnotatorServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ImageChanges>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<LowPriorityThreads>();
 
         // Adapters: the embedded shape's; later shapes add theirs beside these.
         services.AddSingleton<SqliteDatabase>();

@@ -8,7 +8,7 @@ namespace Annotator.Server.Api;
 /// <summary>The REST surface for images: upload, list, read, retry, re-caption, delete.</summary>
 public static class ImagesApi
 {
-    public const int DefaultLimit = 48;
+    public const int DefaultLimit = 24;
     public const int MaxLimit = 200;
 
     public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)

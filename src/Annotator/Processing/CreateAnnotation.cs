@@ -32,7 +32,7 @@ public sealed class CreateAnnotation(
             EncodedImage small;
             await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                small = thumbnailer.CreateCaptionImage(raw.Content, _options.MaxEdge);
+                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, _options.MaxEdge, cancellationToken);
 
             var started = Stopwatch.GetTimestamp();
             var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), cancellationToken);

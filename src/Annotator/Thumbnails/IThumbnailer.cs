@@ -4,10 +4,10 @@ namespace Annotator.Thumbnails;
 public interface IThumbnailer
 {
     /// <summary>The gallery thumbnail and the large preview, oriented, sRGB, stripped of metadata.</summary>
-    ThumbnailSet CreateThumbnails(Stream original);
+    Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, CancellationToken cancellationToken);
 
     /// <summary>A JPEG for a captioner: oriented, sRGB, no metadata, longest side at most <paramref name="maxEdge"/>.</summary>
-    EncodedImage CreateCaptionImage(Stream original, int maxEdge);
+    Task<EncodedImage> CreateCaptionImageAsync(Stream original, int maxEdge, CancellationToken cancellationToken);
 }
 
 public sealed record EncodedImage(byte[] Bytes, int Width, int Height);

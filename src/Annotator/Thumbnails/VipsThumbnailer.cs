@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Annotator.Processing;
 using NetVips;
 
 namespace Annotator.Thumbnails;
@@ -7,32 +8,34 @@ namespace Annotator.Thumbnails;
 /// <summary>
 /// Thumbnails with libvips: shrink-on-load (JPEG, WebP and HEIF decode at a fraction of full size),
 /// streaming, EXIF auto-rotation, conversion to sRGB, and no metadata in the output, so a photo's
-/// GPS position never reaches a thumbnail.
+/// GPS position never reaches a thumbnail. Runs on <see cref="LowPriorityThreads"/>.
 /// </summary>
 public sealed class VipsThumbnailer : IThumbnailer
 {
     private readonly ThumbnailOptions _options;
+    private readonly LowPriorityThreads _cpu;
 
-    public VipsThumbnailer(IOptions<ThumbnailOptions> options, ILogger<VipsThumbnailer> logger)
+    public VipsThumbnailer(IOptions<ThumbnailOptions> options, LowPriorityThreads cpu, ILogger<VipsThumbnailer> logger)
     {
         _options = options.Value;
+        _cpu = cpu;
         VipsSetup.Apply(logger);
     }
 
-    public ThumbnailSet CreateThumbnails(Stream original) => Decode(() =>
+    public Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, CancellationToken cancellationToken) => DecodeAsync(() =>
     {
         // Decode once at preview size, keep it in memory, and make the small thumbnail from that.
         using var preview = Load(original, _options.PreviewEdge);
         using var thumbnail = preview.ThumbnailImage(_options.Edge, height: _options.Edge, size: Enums.Size.Down);
         return new ThumbnailSet(Webp(thumbnail, effort: 4), Webp(preview, effort: 0));
-    });
+    }, cancellationToken);
 
-    public EncodedImage CreateCaptionImage(Stream original, int maxEdge) => Decode(() =>
+    public Task<EncodedImage> CreateCaptionImageAsync(Stream original, int maxEdge, CancellationToken cancellationToken) => DecodeAsync(() =>
     {
         using var image = Load(original, maxEdge);
         using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
         return new EncodedImage(flat.JpegsaveBuffer(q: 85, keep: Enums.ForeignKeep.None), flat.Width, flat.Height);
-    });
+    }, cancellationToken);
 
     /// <summary>Decodes to at most <paramref name="edge"/> on the longest side, 8-bit sRGB, fully in memory.</summary>
     private static Image Load(Stream original, int edge)
@@ -68,7 +71,7 @@ public sealed class VipsThumbnailer : IThumbnailer
     private EncodedImage Webp(Image image, int effort) =>
         new(image.WebpsaveBuffer(q: _options.Quality, keep: Enums.ForeignKeep.None, effort: effort), image.Width, image.Height);
 
-    private static T Decode<T>(Func<T> work)
+    private Task<T> DecodeAsync<T>(Func<T> work, CancellationToken cancellationToken) => _cpu.RunAsync(() =>
     {
         try
         {
@@ -78,5 +81,5 @@ public sealed class VipsThumbnailer : IThumbnailer
         {
             throw new ImageDecodeException(VipsErrors.Describe(e), e);
         }
-    }
+    }, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Annotator.Processing;
 using Annotator.Testing;
 using Annotator.Thumbnails;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,12 +11,14 @@ namespace Annotator.Tests.Thumbnails;
 [Collection(LibvipsCollection.Name)]
 public sealed class VipsThumbnailerTests
 {
-    private readonly VipsThumbnailer _thumbnailer = new(Options.Create(new ThumbnailOptions()), NullLogger<VipsThumbnailer>.Instance);
+    private readonly VipsThumbnailer _thumbnailer = new(Options.Create(new ThumbnailOptions()), new LowPriorityThreads(2), NullLogger<VipsThumbnailer>.Instance);
+
+    private ThumbnailSet Thumbnails(Stream content) => _thumbnailer.CreateThumbnailsAsync(content, CancellationToken.None).GetAwaiter().GetResult();
 
     private ThumbnailSet Thumbnails(string path)
     {
         using var file = File.OpenRead(path);
-        return _thumbnailer.CreateThumbnails(file);
+        return _thumbnailer.CreateThumbnailsAsync(file, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     [Theory]
@@ -59,7 +62,7 @@ public sealed class VipsThumbnailerTests
         // Pure sRGB red, stored as Display P3 numbers with the P3 profile attached.
         using var red = (Image.Black(64, 64) + new double[] { 255, 0, 0 }).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
         using var p3 = red.IccTransform("p3", inputProfile: "srgb");
-        var set = _thumbnailer.CreateThumbnails(new MemoryStream(p3.PngsaveBuffer()));
+        var set = Thumbnails(new MemoryStream(p3.PngsaveBuffer()));
 
         using var thumbnail = Image.NewFromBuffer(set.Thumbnail.Bytes);
         var pixel = thumbnail.Getpoint(8, 8);
@@ -107,10 +110,10 @@ public sealed class VipsThumbnailerTests
     }
 
     [Fact]
-    public void The_caption_image_is_a_JPEG_within_the_asked_size()
+    public async Task The_caption_image_is_a_JPEG_within_the_asked_size()
     {
-        using var file = File.OpenRead(TestData.Image("large-kleiber-20mp.jpg"));
-        var jpeg = _thumbnailer.CreateCaptionImage(file, 1536);
+        await using var file = File.OpenRead(TestData.Image("large-kleiber-20mp.jpg"));
+        var jpeg = await _thumbnailer.CreateCaptionImageAsync(file, 1536, CancellationToken.None);
 
         using var image = Image.NewFromBuffer(jpeg.Bytes);
         Assert.Equal("jpegload_buffer", image.Get("vips-loader"));

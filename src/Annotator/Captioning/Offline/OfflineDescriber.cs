@@ -1,5 +1,6 @@
 using System.Globalization;
 using Annotator.Images;
+using Annotator.Processing;
 
 namespace Annotator.Captioning.Offline;
 
@@ -8,17 +9,17 @@ namespace Annotator.Captioning.Offline;
 /// light, colour — and what the metadata says — camera, date, place recorded — in one honest
 /// sentence. The UI labels its captions "offline description" so nobody takes them for a model's.
 /// </summary>
-public sealed class OfflineDescriber : ICaptioner
+public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
 {
     public string Provider => "offline";
 
     public string Model => "describer-1";
 
-    public Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken)
+    public async Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken)
     {
-        var pixels = PixelAnalysis.Of(request.Jpeg);
+        var pixels = await cpu.RunAsync(() => PixelAnalysis.Of(request.Jpeg), cancellationToken);
         var (text, tags) = Describe(pixels, request.Width, request.Height, request.Facts);
-        return Task.FromResult(new Caption { Text = text, Tags = tags, Provider = Provider, Model = Model });
+        return new Caption { Text = text, Tags = tags, Provider = Provider, Model = Model };
     }
 
     public static (string Text, IReadOnlyList<string> Tags) Describe(PixelAnalysis pixels, int width, int height, ImageFacts facts)
