@@ -8,7 +8,27 @@ namespace Annotator.Images;
 /// </summary>
 public readonly record struct ImageId(Guid Value)
 {
-    public static ImageId New() => new(Guid.CreateVersion7());
+    private static readonly Lock Gate = new();
+    private static UInt128 _last;
+
+    /// <summary>
+    /// A new id, strictly greater than the last one made by this process: UUIDv7 fills the bits below
+    /// the millisecond with random data, so two uploads in the same millisecond would otherwise sort
+    /// at random. When needed the low bits count up from the previous id instead (RFC 9562, 6.2).
+    /// </summary>
+    public static ImageId New()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Guid.CreateVersion7().TryWriteBytes(bytes, bigEndian: true, out _);
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        lock (Gate)
+        {
+            if (value <= _last) value = _last + 1; // only the random low bits move: version and variant stay
+            _last = value;
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, value);
+        return new ImageId(new Guid(bytes, bigEndian: true));
+    }
 
     public static bool TryParse([NotNullWhen(true)] ReadOnlySpan<char> text, out ImageId id)
     {

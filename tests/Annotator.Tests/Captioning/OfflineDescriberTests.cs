@@ -1,0 +1,79 @@
+using Annotator.Captioning;
+using Annotator.Captioning.Offline;
+using Annotator.Images;
+using Annotator.Processing;
+using Annotator.Testing;
+using NetVips;
+
+namespace Annotator.Tests.Captioning;
+
+[Collection(LibvipsCollection.Name)]
+public sealed class OfflineDescriberTests
+{
+    private static readonly LowPriorityThreads Cpu = new(1);
+
+    private static Task<Caption> DescribeAsync(Image image, ImageFacts? facts = null) =>
+        new OfflineDescriber(Cpu).CaptionAsync(
+            new CaptionRequest(image.JpegsaveBuffer(), image.Width, image.Height, facts ?? ImageFacts.None, "x.jpg"), CancellationToken.None);
+
+    private static Image Solid(int width, int height, params double[] rgb) =>
+        (Image.Black(width, height) + rgb).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+
+    [Fact]
+    public async Task A_dark_photo_is_called_dark_and_names_its_camera_and_date()
+    {
+        await using var file = File.OpenRead(TestData.Image("canon-18mp-dark.jpg"));
+        var facts = FactsReader.Read(file);
+        using var image = Image.NewFromFile(TestData.Image("canon-18mp-dark.jpg"));
+
+        var caption = await DescribeAsync(image, facts);
+
+        Assert.StartsWith("A very dark landscape-format photo", caption.Text);
+        Assert.Contains("taken with a Canon EOS 1300D", caption.Text);
+        Assert.Contains("dark", caption.Tags);
+        Assert.Contains("canon", caption.Tags);
+        Assert.Equal("offline", caption.Provider);
+    }
+
+    [Theory]
+    [InlineData(220, 30, 30, "red")]
+    [InlineData(30, 160, 60, "green")]
+    [InlineData(40, 80, 200, "blue")]
+    [InlineData(240, 210, 40, "yellow")]
+    [InlineData(120, 70, 30, "brown")]
+    public async Task The_dominant_colour_is_named(double r, double g, double b, string name)
+    {
+        using var image = Solid(300, 200, r, g, b);
+
+        var caption = await DescribeAsync(image);
+
+        Assert.Contains($"mostly {name} tones", caption.Text);
+        Assert.Contains(name, caption.Tags);
+    }
+
+    [Fact]
+    public async Task A_grey_image_is_black_and_white_and_the_shape_is_read_from_the_size()
+    {
+        using var gradient = Image.Identity().Resize(600 / 256.0, vscale: 200).Cast(Enums.BandFormat.Uchar).Colourspace(Enums.Interpretation.Srgb);
+
+        var caption = await DescribeAsync(gradient);
+
+        Assert.Contains("black and white", caption.Text);
+        Assert.Contains("panoramic", caption.Tags);
+    }
+
+    [Fact]
+    public async Task A_geotagged_photo_says_so_without_giving_the_position()
+    {
+        await using var file = File.OpenRead(TestData.Image("nikon-gps.jpg"));
+        var facts = FactsReader.Read(file);
+        using var image = Image.NewFromFile(TestData.Image("nikon-gps.jpg"));
+
+        var caption = await DescribeAsync(image, facts);
+
+        Assert.Contains("records where it was taken", caption.Text);
+        Assert.Contains("geotagged", caption.Tags);
+        Assert.DoesNotContain("43.4", caption.Text);
+        Assert.InRange(caption.Tags.Count, 3, 10);
+    }
+}

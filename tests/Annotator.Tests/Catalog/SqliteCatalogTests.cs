@@ -1,0 +1,195 @@
+using Annotator.Captioning;
+using Annotator.Catalog;
+using Annotator.Catalog.Sqlite;
+using Annotator.Events;
+using Annotator.Images;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Tests.Catalog;
+
+public sealed class SqliteCatalogTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("annotator-catalog-").FullName;
+    private readonly SqliteDatabase _database;
+    private readonly SqliteImageCatalog _catalog;
+    private readonly SqliteOutbox _outbox;
+    private readonly ImageChanges _changes = new();
+
+    public SqliteCatalogTests()
+    {
+        _database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(_folder, "test.db") } }));
+        _catalog = new SqliteImageCatalog(_database, _changes, new OutboxSignal(), TimeProvider.System);
+        _outbox = new SqliteOutbox(_database);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<ImageRecord> AddAsync(string name, ImageFacts? facts = null)
+    {
+        var image = new ImageRecord
+        {
+            Id = ImageId.New(), FileName = name, Format = ImageFormat.Jpeg, Width = 640, Height = 480, SizeBytes = 1234,
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), Facts = facts ?? ImageFacts.None,
+        };
+        await _catalog.AddAsync(image, $"raw/{image.Id}.jpg", CancellationToken.None);
+        return image;
+    }
+
+    private static Caption CaptionOf(string text, params string[] tags) => new() { Text = text, Tags = tags, Provider = "offline", Model = "m" };
+
+    [Fact]
+    public async Task An_added_image_reads_back_whole_with_its_event_in_the_outbox()
+    {
+        var added = await AddAsync("cat.jpg", new ImageFacts { CameraMake = "Canon", CameraModel = "Canon EOS 1300D", Latitude = 1.5 });
+
+        var read = await _catalog.GetAsync(added.Id, CancellationToken.None);
+        Assert.Equal(added with { }, read! with { });
+        Assert.Equal("Canon EOS 1300D", read.Facts.Camera);
+        var outbox = await _outbox.ReadAsync(0, 1, 10, CancellationToken.None);
+        Assert.Equal($"raw/{added.Id}.jpg", Assert.Single(outbox).Event.Key);
+    }
+
+    [Fact]
+    public async Task Pages_run_newest_first_and_the_cursor_continues_without_gaps_or_repeats()
+    {
+        var ids = new List<ImageId>();
+        for (var i = 0; i < 7; i++) ids.Add((await AddAsync($"p{i}.jpg")).Id);
+
+        var seen = new List<ImageId>();
+        ImageId? cursor = null;
+        do
+        {
+            var page = await _catalog.ListAsync(new ImageQuery(cursor, 3, null, null), CancellationToken.None);
+            seen.AddRange(page.Items.Select(i => i.Id));
+            cursor = page.Next;
+        } while (cursor is not null);
+
+        Assert.Equal(ids.AsEnumerable().Reverse(), seen);
+    }
+
+    [Fact]
+    public async Task Search_finds_captions_tags_and_file_names_by_word_prefix()
+    {
+        var dog = await AddAsync("holiday-2024.jpg");
+        var cat = await AddAsync("IMG_0001.jpg");
+        await _catalog.StartAsync(dog.Id, Work.Caption, CancellationToken.None);
+        await _catalog.CompleteCaptionAsync(dog.Id, CaptionOf("A brown dog on a beach.", "dog", "beach"), CancellationToken.None);
+        await _catalog.StartAsync(cat.Id, Work.Caption, CancellationToken.None);
+        await _catalog.CompleteCaptionAsync(cat.Id, CaptionOf("A cat asleep.", "cat", "indoors"), CancellationToken.None);
+
+        async Task<IEnumerable<ImageId>> Find(string q) => (await _catalog.ListAsync(new ImageQuery(null, 10, q, null), CancellationToken.None)).Items.Select(i => i.Id);
+
+        Assert.Equal([dog.Id], await Find("beach"));
+        Assert.Equal([dog.Id], await Find("bro"));
+        Assert.Equal([cat.Id], await Find("indoors"));
+        Assert.Equal([cat.Id], await Find("img_0001"));
+        Assert.Equal([dog.Id], await Find("holiday 2024"));
+        Assert.Empty(await Find("dog cat"));
+        // FTS5 syntax in the input is just text, never an error.
+        Assert.Empty(await Find("\"NEAR(dog* OR file_name:x"));
+    }
+
+    [Fact]
+    public async Task The_state_filter_uses_the_combined_state()
+    {
+        var pending = await AddAsync("a.jpg");
+        var failed = await AddAsync("b.jpg");
+        var done = await AddAsync("c.jpg");
+        await _catalog.StartAsync(failed.Id, Work.Thumbnail, CancellationToken.None);
+        await _catalog.FailAsync(failed.Id, Work.Thumbnail, "broken", CancellationToken.None);
+        foreach (var work in new[] { Work.Thumbnail, Work.Caption }) await _catalog.StartAsync(done.Id, work, CancellationToken.None);
+        await _catalog.CompleteThumbnailAsync(done.Id, CancellationToken.None);
+        await _catalog.CompleteCaptionAsync(done.Id, CaptionOf("x"), CancellationToken.None);
+
+        async Task<ImageId[]> With(WorkState state) => [.. (await _catalog.ListAsync(new ImageQuery(null, 10, null, state), CancellationToken.None)).Items.Select(i => i.Id)];
+
+        Assert.Equal([pending.Id], await With(WorkState.Pending));
+        Assert.Equal([failed.Id], await With(WorkState.Failed));
+        Assert.Equal([done.Id], await With(WorkState.Done));
+        Assert.Equal("broken", (await _catalog.GetAsync(failed.Id, CancellationToken.None))!.Thumbnail.Error);
+    }
+
+    [Fact]
+    public async Task Done_work_is_not_started_again_and_a_retry_resets_only_what_failed()
+    {
+        var image = await AddAsync("a.jpg");
+        await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None);
+        await _catalog.CompleteThumbnailAsync(image.Id, CancellationToken.None);
+        await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
+        await _catalog.FailAsync(image.Id, Work.Caption, "model said no", CancellationToken.None);
+
+        Assert.Null(await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));
+        Assert.Null(await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None));
+
+        Assert.True(await _catalog.RetryAsync(image.Id, $"raw/{image.Id}.jpg", CancellationToken.None));
+        var retried = (await _catalog.GetAsync(image.Id, CancellationToken.None))!;
+        Assert.Equal(WorkState.Done, retried.Thumbnail.State);
+        Assert.Equal(WorkState.Pending, retried.Caption.State);
+        Assert.NotNull(await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Work_that_keeps_dying_is_failed_after_the_attempt_limit()
+    {
+        var image = await AddAsync("poison.jpg");
+        for (var i = 0; i < SqliteImageCatalog.MaxAttempts; i++)
+            Assert.NotNull(await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None)); // each "crashes": never completes
+
+        Assert.Null(await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));
+        var status = (await _catalog.GetAsync(image.Id, CancellationToken.None))!.Thumbnail;
+        Assert.Equal(WorkState.Failed, status.State);
+        Assert.Contains("interrupted", status.Error);
+    }
+
+    [Fact]
+    public async Task A_recaption_keeps_the_old_caption_until_the_new_one_arrives()
+    {
+        var image = await AddAsync("a.jpg");
+        await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
+        await _catalog.CompleteCaptionAsync(image.Id, CaptionOf("old words", "old"), CancellationToken.None);
+
+        await _catalog.RecaptionAsync(image.Id, $"raw/{image.Id}.jpg", CancellationToken.None);
+        var waiting = (await _catalog.GetAsync(image.Id, CancellationToken.None))!;
+        Assert.Equal(WorkState.Pending, waiting.Caption.State);
+        Assert.Equal("old words", waiting.CaptionResult!.Text);
+
+        await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
+        await _catalog.CompleteCaptionAsync(image.Id, CaptionOf("new words", "new"), CancellationToken.None);
+        var page = await _catalog.ListAsync(new ImageQuery(null, 10, "old", null), CancellationToken.None);
+        Assert.Empty(page.Items);
+        Assert.Equal("new words", (await _catalog.GetAsync(image.Id, CancellationToken.None))!.CaptionResult!.Text);
+    }
+
+    [Fact]
+    public async Task Deleting_removes_the_row_and_its_search_entry_and_announces_it()
+    {
+        var image = await AddAsync("gone.jpg");
+        using var listener = _changes.Subscribe();
+
+        Assert.NotNull(await _catalog.DeleteAsync(image.Id, CancellationToken.None));
+
+        Assert.Null(await _catalog.GetAsync(image.Id, CancellationToken.None));
+        Assert.Empty((await _catalog.ListAsync(new ImageQuery(null, 10, "gone", null), CancellationToken.None)).Items);
+        Assert.True(listener.Reader.TryRead(out var change) && change.Deleted && change.Id == image.Id);
+        Assert.Null(await _catalog.DeleteAsync(image.Id, CancellationToken.None));
+        Assert.False(await _catalog.CompleteThumbnailAsync(image.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_outbox_entry_leaves_only_when_every_subscriber_acknowledged_it()
+    {
+        await AddAsync("a.jpg");
+        var entry = Assert.Single(await _outbox.ReadAsync(0, 1, 10, CancellationToken.None));
+
+        await _outbox.AcknowledgeAsync(entry.Id, 1, 3, CancellationToken.None);
+        Assert.Empty(await _outbox.ReadAsync(0, 1, 10, CancellationToken.None));
+        Assert.Single(await _outbox.ReadAsync(0, 2, 10, CancellationToken.None));
+
+        await _outbox.AcknowledgeAsync(entry.Id, 2, 3, CancellationToken.None);
+        Assert.Empty(await _outbox.ReadAsync(0, 2, 10, CancellationToken.None));
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Annotator.Catalog;
+using Annotator.Catalog.Sqlite;
+using Annotator.Events;
+using Annotator.Events.InProcess;
+using Annotator.Images;
+using Annotator.Processing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Tests.Events;
+
+public sealed class InProcessEventBusTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("annotator-bus-").FullName;
+    private readonly SqliteDatabase _database;
+    private readonly SqliteImageCatalog _catalog;
+    private readonly OutboxSignal _signal = new();
+
+    public InProcessEventBusTests()
+    {
+        _database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(_folder, "bus.db") } }));
+        _catalog = new SqliteImageCatalog(_database, new ImageChanges(), _signal, TimeProvider.System);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private sealed class Recorder(string name, Func<ObjectCreated, bool>? fails = null) : IObjectCreatedHandler
+    {
+        public ConcurrentQueue<string> Seen { get; } = new();
+        public string Name => name;
+        public int Concurrency => 2;
+
+        public Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
+        {
+            Seen.Enqueue(created.Key);
+            return fails?.Invoke(created) == true ? throw new IOException("disk gone") : Task.CompletedTask;
+        }
+    }
+
+    private async Task<string> AddAsync()
+    {
+        var id = ImageId.New();
+        var key = $"raw/{id}.jpg";
+        await _catalog.AddAsync(new ImageRecord
+        {
+            Id = id, FileName = "a.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 1, CreatedAt = DateTimeOffset.UtcNow,
+        }, key, CancellationToken.None);
+        return key;
+    }
+
+    private async Task RunUntilAsync(IObjectCreatedHandler[] handlers, Func<bool> done)
+    {
+        using var bus = new InProcessEventBus(new SqliteOutbox(_database), _signal, handlers, NullLogger<InProcessEventBus>.Instance);
+        await bus.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await bus.StopAsync(CancellationToken.None);
+    }
+
+    private bool OutboxEmpty() => OutboxCountAsync(1).Result + OutboxCountAsync(2).Result == 0;
+
+    private async Task<int> OutboxCountAsync(int bit) => (await new SqliteOutbox(_database).ReadAsync(0, bit, 1000, CancellationToken.None)).Count;
+
+    [Fact]
+    public async Task Every_subscriber_gets_every_event_and_finished_entries_leave_the_outbox()
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < 20; i++) keys.Add(await AddAsync());
+        var thumbnails = new Recorder("thumbnail");
+        var captions = new Recorder("caption");
+
+        await RunUntilAsync([thumbnails, captions], () => thumbnails.Seen.Count == 20 && captions.Seen.Count == 20 && OutboxEmpty());
+
+        Assert.Equal(keys.Order(), thumbnails.Seen.Order());
+        Assert.Equal(keys.Order(), captions.Seen.Order());
+        Assert.Equal(0, await OutboxCountAsync(1) + await OutboxCountAsync(2));
+    }
+
+    [Fact]
+    public async Task An_event_added_while_running_is_delivered_at_once()
+    {
+        var thumbnails = new Recorder("thumbnail");
+        using var bus = new InProcessEventBus(new SqliteOutbox(_database), _signal, [thumbnails], NullLogger<InProcessEventBus>.Instance);
+        await bus.StartAsync(CancellationToken.None);
+        await Task.Delay(100);
+
+        var key = await AddAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (thumbnails.Seen.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await bus.StopAsync(CancellationToken.None);
+
+        Assert.Equal([key], thumbnails.Seen);
+    }
+
+    [Fact]
+    public async Task What_a_subscriber_could_not_finish_is_delivered_again_after_a_restart()
+    {
+        var key = await AddAsync();
+        var failing = new Recorder("thumbnail", _ => true);
+        await RunUntilAsync([failing, new Recorder("caption")], () => !failing.Seen.IsEmpty);
+        Assert.Equal(1, await OutboxCountAsync(2)); // "thumbnail" sorts second: bit 2
+
+        var healthy = new Recorder("thumbnail");
+        var captions = new Recorder("caption");
+        await RunUntilAsync([healthy, captions], () => !healthy.Seen.IsEmpty && OutboxEmpty());
+
+        Assert.Equal([key], healthy.Seen);
+        Assert.Empty(captions.Seen); // the caption subscriber had finished it already
+        Assert.Equal(0, await OutboxCountAsync(1) + await OutboxCountAsync(2));
+    }
+}
