@@ -6,5 +6,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--
 builder.AddAnnotatorServer();
 
 var app = builder.Build();
+if (!StartupErrors.Check(app)) return 2;
 app.UseAnnotatorServer();
-return await StartupErrors.RunAsync(app);
+await app.RunAsync();
+return 0;

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Annotator.Processing;
 using Annotator.Server.Api;
 using Annotator.Server.Health;
@@ -20,7 +22,13 @@ public static class ServerSetup
         services.AddAnnotator(builder.Configuration);
         services.AddProblemDetails();
         // Absent means null: smaller pages for the gallery's hottest request.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        // HTML-sensitive characters (< > & ' ") are escaped in every JSON string, as defence in depth
+        // for names like "<script>.jpg"; letters of every language stay readable.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        });
         services.AddOutputCache();
         services.AddOpenApi();
         services.AddHealthChecks()

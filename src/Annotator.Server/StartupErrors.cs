@@ -1,34 +1,49 @@
+using System.Text.RegularExpressions;
+using Annotator.Catalog;
+using Annotator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Server;
 
 /// <summary>
-/// A wrong setting or an unreachable data folder stops the process with one clear line on stderr
-/// and exit code 2, not a stack trace.
+/// A wrong setting or an unusable data folder stops the process before it starts serving, with one
+/// clear line per problem on stderr and exit code 2, not a stack trace.
 /// </summary>
-public static class StartupErrors
+public static partial class StartupErrors
 {
-    public static async Task<int> RunAsync(WebApplication app)
+    /// <summary>Returns true when the process can start; otherwise has said why on stderr.</summary>
+    public static bool Check(WebApplication app)
     {
         try
         {
-            await app.RunAsync();
-            return 0;
+            // Validate every options class (ValidateOnStart) and open the stores now, while a failure
+            // can still be reported plainly; the host would log it with a stack trace.
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            app.Services.GetRequiredService<IImageCatalog>();
+            app.Services.GetRequiredService<IObjectStore>();
         }
-        catch (Exception e) when (Describe(e) is { } message)
+        catch (Exception e) when (Describe(e).ToList() is { Count: > 0 } problems)
         {
-            await Console.Error.WriteLineAsync($"annotator: {message}");
-            return 2;
+            foreach (var problem in problems) Console.Error.WriteLine($"annotator: {problem}");
+            return false;
         }
+        return true;
     }
 
-    private static string? Describe(Exception e) => e switch
+    private static IEnumerable<string> Describe(Exception e) => e switch
     {
-        OptionsValidationException v => "invalid configuration: " + string.Join("; ", v.Failures),
-        AggregateException { InnerExceptions: [var inner] } => Describe(inner),
-        UnauthorizedAccessException or IOException => $"cannot use the data folder: {e.Message}",
-        Microsoft.Data.Sqlite.SqliteException s => $"cannot open the catalog database: {s.Message}",
+        OptionsValidationException v => v.Failures.Select(f => "invalid configuration: " + Plain(f)),
+        AggregateException a => a.InnerExceptions.SelectMany(Describe),
+        UnauthorizedAccessException or IOException => [$"cannot use the data folder (Annotator:DataDirectory): {e.Message}"],
+        Microsoft.Data.Sqlite.SqliteException s => [$"cannot open the catalog database: {s.Message}"],
         _ when e.InnerException is { } inner => Describe(inner),
-        _ => null,
+        _ => [],
     };
+
+    /// <summary>Our ErrorMessages name the setting and the rule; drop the validator's wrapping around them.</summary>
+    private static string Plain(string failure) =>
+        DataAnnotationFailure().Match(failure) is { Success: true } match ? match.Groups[1].Value : failure;
+
+    [GeneratedRegex(@"with the error: '(.*)'\.$")]
+    private static partial Regex DataAnnotationFailure();
 }

@@ -1,0 +1,20 @@
+using Annotator.Testing;
+
+namespace Annotator.IntegrationTests;
+
+/// <summary>A wrong setting stops the process at once, with one line per mistake and no stack trace.</summary>
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Annotator:Uploads:MaxFileBytes", "-5", "Annotator:Uploads:MaxFileBytes must be a positive number of bytes.")]
+    [InlineData("Annotator:Role", "boss", "Annotator:Role (--role) must be all, web or worker.")]
+    [InlineData("Annotator:Thumbnails:Edge", "5", "Annotator:Thumbnails:Edge must be between 16 and 1024 pixels.")]
+    public async Task A_wrong_setting_stops_the_server_with_one_clear_line(string key, string value, string message)
+    {
+        var (exitCode, output) = await AnnotatorProcess.RunToExitAsync(new Dictionary<string, string> { [key] = value }, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal($"annotator: invalid configuration: {message}", Assert.Single(lines));
+    }
+}
