@@ -63,23 +63,39 @@ public sealed class InProcessEventBus(
         {
             await foreach (var entry in queue.ReadAllAsync(stoppingToken))
             {
-                try
-                {
-                    await handler.HandleAsync(entry.Event, stoppingToken);
+                if (await DeliverAsync(handler, entry, stoppingToken))
                     await outbox.AcknowledgeAsync(entry.Id, bit, allBits, CancellationToken.None);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return; // unacknowledged: the next start delivers it again
-                }
-                catch (Exception e)
-                {
-                    // The function could not even record a failure (storage or catalog down). Leave the
-                    // entry unacknowledged; it is delivered again on the next start.
-                    logger.LogError(e, "{Subscriber} could not handle {Key}; it will be retried at the next start", handler.Name, entry.Event.Key);
-                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
+
+    /// <summary>
+    /// Runs the function, retrying a few times when it throws: it records its own failures, so an
+    /// exception means the catalog or the storage is unreachable, which is usually brief. After the
+    /// last try the entry stays unacknowledged and is delivered again at the next start.
+    /// </summary>
+    private async Task<bool> DeliverAsync(IObjectCreatedHandler handler, OutboxEntry entry, CancellationToken stoppingToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await handler.HandleAsync(entry.Event, stoppingToken);
+                return true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                if (attempt == RetryDelays.Length)
+                {
+                    logger.LogError(e, "{Subscriber} could not handle {Key}; it will be delivered again at the next start", handler.Name, entry.Event.Key);
+                    return false;
+                }
+                logger.LogWarning(e, "{Subscriber} could not handle {Key}; trying again in {Delay}", handler.Name, entry.Event.Key, RetryDelays[attempt]);
+                await Task.Delay(RetryDelays[attempt], stoppingToken);
+            }
+        }
+    }
+
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 }
