@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Annotator.Catalog;
 using Annotator.Processing;
+using Annotator.Storage;
 using Annotator.Server.Api;
 using Annotator.Server.Health;
 using Annotator.Server.Web;
@@ -32,8 +34,8 @@ public static class ServerSetup
         services.AddOutputCache();
         services.AddOpenApi();
         services.AddHealthChecks()
-            .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"])
-            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+            .AddCheck<ReachableHealthCheck<IImageCatalog>>("catalog", tags: ["ready"])
+            .AddCheck<ReachableHealthCheck<IObjectStore>>("storage", tags: ["ready"]);
 
         // Metrics and traces go to an OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

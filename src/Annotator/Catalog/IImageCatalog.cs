@@ -7,7 +7,7 @@ namespace Annotator.Catalog;
 /// Images, their processing states and captions, search and paging. Every change that starts work
 /// writes its outbox entry in the same transaction, so work is never lost or started for nothing.
 /// </summary>
-public interface IImageCatalog
+public interface IImageCatalog : IReachable
 {
     /// <summary>Adds a new image (thumbnail and caption pending) and its ObjectCreated event, atomically.</summary>
     Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken);
@@ -41,6 +41,4 @@ public interface IImageCatalog
     /// <summary>Removes the row; returns the removed image so its objects can be deleted, or null when it was unknown.</summary>
     Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken);
 
-    /// <summary>Throws when the catalog cannot be reached; used by the readiness check.</summary>
-    Task CheckAsync(CancellationToken cancellationToken);
 }

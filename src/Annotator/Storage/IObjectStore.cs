@@ -4,7 +4,7 @@ namespace Annotator.Storage;
 /// Object storage by key (<c>raw/…</c>, <c>thumbnails/…</c>). Writes are atomic: a reader sees the
 /// whole object or none of it, so a crash mid-write never leaves a half object behind.
 /// </summary>
-public interface IObjectStore
+public interface IObjectStore : IReachable
 {
     /// <summary>Stores <paramref name="content"/> (read to its end) under <paramref name="key"/>, replacing any object there.</summary>
     Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken);
@@ -20,8 +20,6 @@ public interface IObjectStore
     /// <summary>Keys under a prefix, for maintenance and tests; not used on request paths.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken);
 
-    /// <summary>Throws when the store cannot be reached; used by the readiness check.</summary>
-    Task CheckAsync(CancellationToken cancellationToken);
 }
 
 public sealed record StoredObject(Stream Content, long Length, DateTimeOffset LastModified) : IAsyncDisposable
