@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Annotator.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Annotator.BrowserTests;
+
+/// <summary>The image page: what it shows, and deleting from it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_image_page_shows_the_preview_caption_camera_and_location()
+    {
+        var id = (await browser.Server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.GotoAsync($"/images/{id}");
+
+        await Expect(tab.Locator("h1")).ToHaveTextAsync("nikon-gps.jpg");
+        // The page may open before the work is done: the preview and caption arrive live.
+        await tab.WaitForLoadedImageAsync("#preview img");
+        await Expect(tab.Locator("#preview img")).ToBeVisibleAsync();
+        await Expect(tab.Locator("#caption .caption-text")).ToContainTextAsync("NIKON COOLPIX P6000");
+        await Expect(tab.Locator("#caption .offline-label")).ToHaveTextAsync("offline description");
+
+        var exif = tab.Locator("#exif-facts");
+        await Expect(Fact(tab, exif, "Camera")).ToHaveTextAsync("NIKON COOLPIX P6000");
+        await Expect(Fact(tab, exif, "Location")).ToContainTextAsync("43.467448");
+        await Expect(Fact(tab, exif, "Location")).ToContainTextAsync("11.885127");
+        await Expect(Fact(tab, exif, "Location").Locator("a")).ToHaveAttributeAsync("href", new Regex(@"^https://www\.openstreetmap\.org/.*43\.467448"));
+        await Expect(Fact(tab, exif, "ISO")).ToHaveTextAsync("64");
+        await Expect(Fact(tab, tab.Locator("#file-facts"), "Dimensions")).ToHaveTextAsync("640 × 480 px");
+        await Expect(tab.Locator("#processing [data-work=thumbnail] .badge")).ToHaveTextAsync("Done");
+        await Expect(tab.Locator("#processing [data-work=caption] .badge")).ToHaveTextAsync("Done");
+        await Expect(tab.Locator("#download")).ToHaveAttributeAsync("href", $"/api/images/{id}/original?download=true");
+        await Expect(tab.Locator("#retry")).ToBeDisabledAsync();
+        await Expect(tab.Locator("#recaption")).ToBeEnabledAsync();
+
+        await tab.ScreenshotAsync("image.png");
+    }
+
+    [Fact]
+    public async Task Deleting_from_the_image_page_returns_to_a_gallery_without_it()
+    {
+        var id = (await browser.Server.Client.UploadImageAsync(TestData.Image("exif-landscape-3.jpg"))).Id();
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.GotoAsync($"/images/{id}");
+        await Expect(tab.Locator("h1")).ToHaveTextAsync("exif-landscape-3.jpg");
+        await Expect(tab.Locator("#processing [data-work=caption] .badge")).ToHaveTextAsync("Done");
+
+        await tab.Locator("#delete").ClickAsync();
+        await Expect(tab.Locator("#confirm-delete")).ToBeVisibleAsync();
+        await tab.Locator("#confirm-delete-button").ClickAsync();
+
+        await Expect(tab.Page).ToHaveURLAsync(new Regex(@"^http://[^/]+/$"));
+        await tab.WaitForGalleryAsync();
+        await Expect(tab.Locator("#flash")).ToHaveTextAsync("Deleted “exif-landscape-3.jpg”.");
+        await Expect(tab.Card(id)).ToHaveCountAsync(0);
+        Assert.Null(await browser.Server.Client.GetImageAsync(id));
+    }
+
+    [Fact]
+    public async Task An_unknown_id_says_there_is_no_such_image()
+    {
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.GotoAsync("/images/01900000-0000-7000-8000-000000000000");
+        await Expect(tab.Locator("h1")).ToHaveTextAsync("No such image");
+        await Expect(tab.Locator("#page-status")).ToContainTextAsync("There is no image with id 01900000-0000-7000-8000-000000000000");
+        await Expect(tab.Locator("#image-layout")).ToBeHiddenAsync();
+    }
+
+    private static Microsoft.Playwright.ILocator Fact(BrowserPage tab, Microsoft.Playwright.ILocator list, string label) =>
+        list.Locator(".fact").Filter(new() { Has = tab.Page.Locator("dt", new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}$") }) }).Locator("dd");
+}
