@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Annotator.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -27,7 +28,7 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
             var card = tab.Card(id);
             await Expect(card.Locator(".card-link")).ToHaveTextAsync(name);
             await Expect(card.Locator(".badge")).ToHaveTextAsync("Done");
-            await Expect(card.Locator(".card-caption")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\w{3,}.*\w{3,}"));
+            await Expect(card.Locator(".card-caption")).ToHaveTextAsync(new Regex(@"\w{3,}.*\w{3,}"));
             await Expect(card.Locator(".offline-label")).ToHaveTextAsync("offline description");
             await tab.WaitForLoadedImageAsync($".card[data-id=\"{id}\"] img.thumb-img");
             await Expect(card.Locator("img.thumb-img")).ToBeVisibleAsync();
@@ -56,6 +57,38 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
         var overflow = await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"the phone page is {overflow}px wider than the screen");
         await phone.ScreenshotAsync("gallery-phone-dark.png");
+    }
+
+    [Fact]
+    public async Task Photos_dropped_on_the_page_are_uploaded()
+    {
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.OpenGalleryAsync();
+        var bytes = Convert.ToBase64String(await File.ReadAllBytesAsync(TestData.Image("exif-landscape-8.jpg")));
+
+        // What a drag from the file manager delivers: a DataTransfer holding a File.
+        await tab.Page.EvaluateAsync("""
+            base64 => {
+              const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+              const transfer = new DataTransfer();
+              transfer.items.add(new File([bytes], 'dropped-landscape.jpg', { type: 'image/jpeg' }));
+              window.testTransfer = transfer;
+              document.getElementById('drop-zone').dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+            }
+            """, bytes);
+        await Expect(tab.Locator("body")).ToHaveClassAsync(new Regex(@"\bdragging\b"));
+        await tab.Page.EvaluateAsync("""
+            () => document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: window.testTransfer, bubbles: true, cancelable: true }))
+            """);
+        await Expect(tab.Locator("body")).Not.ToHaveClassAsync(new Regex(@"\bdragging\b"));
+
+        var id = await tab.UploadedIdAsync("dropped-landscape.jpg");
+        await Expect(tab.Card(id).Locator(".card-link")).ToHaveTextAsync("dropped-landscape.jpg");
+        await tab.WaitForLoadedImageAsync($".card[data-id=\"{id}\"] img.thumb-img");
+
+        await tab.Locator("#clear-uploads").ClickAsync();
+        await Expect(tab.Locator(".upload-row")).ToHaveCountAsync(0);
+        await Expect(tab.Locator("#uploads")).ToBeHiddenAsync();
     }
 
     [Fact]
@@ -91,7 +124,7 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
 
         var row = tab.UploadRow("text-renamed.jpg");
         await Expect(row).ToHaveAttributeAsync("data-status", "error");
-        await Expect(row.Locator(".upload-message")).ToHaveTextAsync(message!);
+        await Expect(row.Locator(".upload-message")).ToContainTextAsync(message!);
         await Expect(row.Locator(".upload-message")).ToBeVisibleAsync();
         await Expect(tab.Locator("#upload-summary")).ToContainTextAsync("1 refused");
 
@@ -99,5 +132,67 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
         await Expect(tab.Page.Locator(".card .card-link", new() { HasTextString = "text-renamed.jpg" })).ToHaveCountAsync(0);
         var list = await browser.Server.Client.GetStringAsync("api/images?q=text-renamed");
         Assert.DoesNotContain("text-renamed.jpg", list);
+        await tab.ScreenshotAsync("upload-refused.png");
+    }
+
+    [Fact]
+    public async Task Scrolling_loads_every_page_in_order_without_duplicates()
+    {
+        foreach (var name in new[] { "exif-landscape-4.jpg", "exif-landscape-5.jpg", "exif-landscape-7.jpg" })
+            await browser.Server.Client.UploadImageAsync(TestData.Image(name));
+        var all = JsonNode.Parse(await browser.Server.Client.GetStringAsync("api/images?limit=200"))!["items"]!.AsArray()
+            .Select(item => (string)item!["id"]!).ToArray();
+        Assert.True(all.Length >= 3);
+
+        await using var tab = await browser.NewPageAsync(output);
+        // Pages of two, so a handful of images spans several pages and cursors.
+        var pages = 0;
+        await tab.Page.RouteAsync(new Regex(@"/api/images\?"), async route =>
+        {
+            Interlocked.Increment(ref pages);
+            await route.ContinueAsync(new() { Url = Regex.Replace(route.Request.Url, @"limit=\d+", "limit=2") });
+        });
+        await tab.GotoAsync("/");
+        await tab.Locator(".card").Last.ScrollIntoViewIfNeededAsync();
+        await Expect(tab.Locator(".card")).ToHaveCountAsync(all.Length);
+        await Expect(tab.Locator("#load-more")).ToBeHiddenAsync();
+        var shown = await tab.Locator(".card").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.id)");
+        Assert.Equal(all, shown);
+        Assert.True(pages >= (all.Length + 1) / 2, $"only {pages} page requests for {all.Length} images");
+    }
+
+    [Fact]
+    public async Task A_search_narrows_the_gallery_lives_in_the_address_and_survives_a_reload()
+    {
+        var nikon = (await browser.Server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var other = (await browser.Server.Client.UploadImageAsync(TestData.Image("exif-landscape-2.jpg"))).Id();
+        await browser.Server.Client.WaitUntilFinishedAsync(nikon);
+        await browser.Server.Client.WaitUntilFinishedAsync(other);
+
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.OpenGalleryAsync();
+        await Expect(tab.Card(other)).ToBeVisibleAsync();
+        await tab.Locator("#q").FillAsync("COOLPIX");
+        await tab.Locator("#q").PressAsync("Enter");
+
+        await Expect(tab.Page).ToHaveURLAsync(new Regex(@"/\?q=COOLPIX$"));
+        await Expect(tab.Card(nikon)).ToBeVisibleAsync();
+        await Expect(tab.Card(other)).ToHaveCountAsync(0);
+        await Expect(tab.Locator("#gallery-status")).ToContainTextAsync("found");
+
+        await tab.Page.ReloadAsync();
+        await tab.WaitForGalleryAsync();
+        await Expect(tab.Locator("#q")).ToHaveValueAsync("COOLPIX");
+        await Expect(tab.Card(nikon)).ToBeVisibleAsync();
+        await Expect(tab.Card(other)).ToHaveCountAsync(0);
+
+        await tab.Locator("#state").SelectOptionAsync("failed");
+        await Expect(tab.Page).ToHaveURLAsync(new Regex(@"/\?q=COOLPIX&state=failed$"));
+        await Expect(tab.Locator("#gallery-status")).ToHaveTextAsync("No images match this search.");
+        await Expect(tab.Locator(".card")).ToHaveCountAsync(0);
+
+        await tab.Page.GoBackAsync();
+        await Expect(tab.Locator("#state")).ToHaveValueAsync("");
+        await Expect(tab.Card(nikon)).ToBeVisibleAsync();
     }
 }

@@ -36,6 +36,20 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(tab.Locator("#recaption")).ToBeEnabledAsync();
 
         await tab.ScreenshotAsync("image.png");
+
+        await using var phone = await browser.NewPageAsync(output, new()
+        {
+            ViewportSize = new() { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+            DeviceScaleFactor = 2,
+            ColorScheme = Microsoft.Playwright.ColorScheme.Dark,
+        });
+        await phone.GotoAsync($"/images/{id}");
+        await phone.WaitForLoadedImageAsync("#preview img");
+        var overflow = await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"the phone page is {overflow}px wider than the screen");
+        await phone.ScreenshotAsync("image-phone-dark.png");
     }
 
     [Fact]
@@ -56,6 +70,27 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(tab.Locator("#flash")).ToHaveTextAsync("Deleted “exif-landscape-3.jpg”.");
         await Expect(tab.Card(id)).ToHaveCountAsync(0);
         Assert.Null(await browser.Server.Client.GetImageAsync(id));
+    }
+
+    [Fact]
+    public async Task Re_caption_writes_a_new_caption_and_the_page_shows_it_live()
+    {
+        var id = (await browser.Server.Client.UploadImageAsync(TestData.Image("camera-canon.jpg"))).Id();
+        var before = await browser.Server.Client.WaitUntilFinishedAsync(id);
+        var finishedBefore = (string)before["caption"]!["finishedAt"]!;
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.GotoAsync($"/images/{id}");
+        var caption = tab.Locator("#processing [data-work=caption]");
+        await Expect(caption).ToHaveAttributeAsync("data-state", "done");
+        await Expect(tab.Locator("#live-status")).ToHaveAttributeAsync("data-live", "open");
+
+        await tab.Locator("#recaption").ClickAsync();
+        await Expect(tab.Locator("#page-status")).ToHaveTextAsync("Writing a new caption…");
+        // A later finish time, delivered by the live stream, without a reload.
+        await Expect(caption).Not.ToHaveAttributeAsync("data-finished-at", new Regex($"^({Regex.Escape(finishedBefore)})?$"));
+        await Expect(caption).ToHaveAttributeAsync("data-state", "done");
+        await Expect(tab.Locator("#caption .caption-text")).ToContainTextAsync("Canon PowerShot SX60 HS");
+        await Expect(tab.Locator("#recaption")).ToBeEnabledAsync();
     }
 
     [Fact]

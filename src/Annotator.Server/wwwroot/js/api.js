@@ -23,7 +23,10 @@ function parseJson(text) {
 /** The one line to show for a refused or failed request. */
 export function problemMessage(status, body, statusText = '') {
   if (body && typeof body.detail === 'string' && body.detail.trim()) return body.detail;
-  if (body && typeof body.title === 'string' && body.title.trim()) return body.title;
+  // A bare title on a 5xx is generic ("An error occurred…"): say that it is the server's fault.
+  if (body && typeof body.title === 'string' && body.title.trim()) {
+    return status >= 500 ? `Server error ${status}: ${body.title}` : body.title;
+  }
   if (status === 0) return 'The server could not be reached.';
   return `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`;
 }

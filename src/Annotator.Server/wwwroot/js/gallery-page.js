@@ -62,23 +62,39 @@ function search(push) {
   return gallery.show(query);
 }
 
+// Typing searches as you go: the first pause adds a history entry, later ones update it, so Back
+// returns to what was shown before the search rather than stepping through every keystroke.
 let typing = 0;
+let typedEntry = false;
 form.addEventListener('submit', event => {
   event.preventDefault();
   clearTimeout(typing);
-  search(true);
+  search(!typedEntry);
+  typedEntry = false;
 });
 q.addEventListener('input', () => {
   clearTimeout(typing);
-  typing = setTimeout(() => search(false), 350);
+  typing = setTimeout(() => {
+    search(!typedEntry);
+    typedEntry = true;
+  }, 350);
 });
-state.addEventListener('change', () => search(true));
-window.addEventListener('popstate', () => showQuery(queryFromAddress()));
+state.addEventListener('change', () => {
+  typedEntry = false;
+  search(true);
+});
+window.addEventListener('popstate', () => {
+  clearTimeout(typing);
+  typedEntry = false;
+  showQuery(queryFromAddress());
+});
 
+// The first page is read first; each time the live stream opens, it is read again after it.
+let firstPage = Promise.resolve();
 connectLive({
   onImage: image => gallery.upsert(image, 'event'),
   onDeleted: id => gallery.remove(id),
-  onResync: () => gallery.resync(),
+  onResync: () => firstPage.then(() => gallery.resync()),
 }, $('live-status'));
 
 // A message left by the image page (e.g. after a delete).
@@ -90,4 +106,4 @@ if (flash) {
   note.hidden = false;
 }
 
-showQuery(queryFromAddress());
+firstPage = showQuery(queryFromAddress());

@@ -83,9 +83,10 @@ function createCard(image) {
   const link = el('a', { className: 'card-link', href: `/images/${encodeURIComponent(image.id)}` });
   return el('li', { className: 'card', dataset: { id: image.id } },
     el('div', { className: 'thumb' }),
+    el('span', { className: 'badge' }),
     el('div', { className: 'card-body' },
       el('div', { className: 'card-text' }),
-      el('div', { className: 'card-footer' }, link, el('span', { className: 'badge' }))));
+      el('div', { className: 'card-footer' }, link)));
 }
 
 function fillCard(card, image) {
@@ -109,6 +110,8 @@ export class Gallery {
   #loading = false;
   #abort = null;
   #observer = null;
+  #touched = new Set();
+  #deleted = new Set(); // a read that started before a delete may still list the image
 
   constructor({ grid, status, more }) {
     this.#grid = grid;
@@ -151,9 +154,12 @@ export class Gallery {
 
   /** After the live stream was broken: fetch the first page again and bring the cards up to date. */
   async resync() {
+    const touched = new Set();
+    this.#touched = touched;
     try {
       const page = await listImages(this.#query);
-      for (const image of page.items) this.upsert(image, 'resync');
+      // A live event that arrived meanwhile is newer than this read: it wins for its image.
+      for (const image of page.items) if (!touched.has(image.id)) this.upsert(image, 'resync');
     } catch {
       // The next live event or reload will catch up; nothing to tell the person yet.
     }
@@ -195,6 +201,8 @@ export class Gallery {
    * newest, an `upload` response or a `list` page may be older than what a live event already showed.
    */
   upsert(image, source) {
+    if (this.#deleted.has(image.id)) return;
+    if (source === 'event') this.#touched.add(image.id);
     const card = this.#cards.get(image.id);
     if (card) {
       if (source === 'upload' || source === 'list') return;
@@ -215,6 +223,7 @@ export class Gallery {
   }
 
   remove(id) {
+    this.#deleted.add(id);
     const card = this.#cards.get(id);
     if (!card) return;
     // Keep keyboard focus in the grid when the focused card disappears.

@@ -141,7 +141,8 @@ function workBlock(title, work, extra) {
     ['Finished', formatInstant(work.finishedAt, true)],
     ['Took', Number.isFinite(took) ? formatDuration(took) : null],
   ]);
-  return el('div', { className: 'work', dataset: { work: title.toLowerCase(), state: work.state ?? 'pending' } },
+  const data = { work: title.toLowerCase(), state: work.state ?? 'pending', finishedAt: work.finishedAt ?? '' };
+  return el('div', { className: 'work', dataset: data },
     el('h3', {}, title, ' ', badge(work.state)),
     work.state === 'failed'
       ? el('p', { className: 'reason', attrs: { role: 'note' } }, 'Reason: ', work.error || 'no reason was recorded')
@@ -248,6 +249,8 @@ async function load() {
   }
 }
 
+const firstLoad = id ? load() : Promise.resolve(showMissing());
+
 connectLive({
   onImage: changed => {
     if (changed.id !== id || gone) return;
@@ -260,10 +263,7 @@ connectLive({
     updateButtons();
     say('This image has just been deleted.', true);
   },
-  onResync: () => {
+  onResync: () => firstLoad.then(() => {
     if (!gone) load();
-  },
+  }),
 }, $('live-status'));
-
-if (id) load();
-else showMissing();

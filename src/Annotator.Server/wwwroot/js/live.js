@@ -6,7 +6,7 @@ const RETRY_AFTER_MS = 5000;
 
 /**
  * @param {{ onImage?: (image) => void, onDeleted?: (id: string) => void, onResync?: () => void }} handlers
- *   `onResync` runs when the stream comes back after a break: changes may have been missed.
+ *   `onResync` runs each time the stream opens: changes before that moment may have been missed.
  * @param {HTMLElement | null} statusElement shows Live / Reconnecting.
  */
 export function connectLive({ onImage = () => {}, onDeleted = () => {}, onResync = () => {} }, statusElement) {
@@ -30,10 +30,12 @@ export function connectLive({ onImage = () => {}, onDeleted = () => {}, onResync
 
   const open = () => {
     source = new EventSource('/api/events');
+    // Changes made before the stream opened were never sent: every open (the first one too, since
+    // the page's first read may predate it) asks the page to read again and catch up.
     source.addEventListener('open', () => {
       show('open', 'Live');
-      if (broken) onResync();
       broken = false;
+      onResync();
     });
     source.addEventListener('image', event => {
       const image = parse(event);
