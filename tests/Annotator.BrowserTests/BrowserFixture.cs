@@ -24,6 +24,23 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The REST API of the shared server, for arranging what a test needs.</summary>
+    public HttpClient Api
+    {
+        get
+        {
+            EnsureServerRuns();
+            return Server.Client;
+        }
+    }
+
+    /// <summary>If the shared server died, every later test fails; this says why, with its output.</summary>
+    private void EnsureServerRuns()
+    {
+        if (Server.HasExited)
+            throw new InvalidOperationException("The shared server process has ended. Its output:\n" + Server.Output);
+    }
+
     public static string ChromiumPath
     {
         get
@@ -73,6 +90,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A fresh context and page on the server, watching for script errors and CSP violations.</summary>
     public async Task<BrowserPage> NewPageAsync(ITestOutputHelper output, BrowserNewContextOptions? options = null)
     {
+        EnsureServerRuns();
         options ??= new();
         options.BaseURL = Server.BaseAddress.ToString().TrimEnd('/');
         options.Locale ??= "en-US";

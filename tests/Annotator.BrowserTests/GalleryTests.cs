@@ -130,7 +130,7 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
 
         await Expect(tab.Locator(".card")).ToHaveCountAsync(cardsBefore);
         await Expect(tab.Page.Locator(".card .card-link", new() { HasTextString = "text-renamed.jpg" })).ToHaveCountAsync(0);
-        var list = await browser.Server.Client.GetStringAsync("api/images?q=text-renamed");
+        var list = await browser.Api.GetStringAsync("api/images?q=text-renamed");
         Assert.DoesNotContain("text-renamed.jpg", list);
         await tab.ScreenshotAsync("upload-refused.png");
     }
@@ -139,8 +139,8 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
     public async Task Scrolling_loads_every_page_in_order_without_duplicates()
     {
         foreach (var name in new[] { "exif-landscape-4.jpg", "exif-landscape-5.jpg", "exif-landscape-7.jpg" })
-            await browser.Server.Client.UploadImageAsync(TestData.Image(name));
-        var all = JsonNode.Parse(await browser.Server.Client.GetStringAsync("api/images?limit=200"))!["items"]!.AsArray()
+            await browser.Api.UploadImageAsync(TestData.Image(name));
+        var all = JsonNode.Parse(await browser.Api.GetStringAsync("api/images?limit=200"))!["items"]!.AsArray()
             .Select(item => (string)item!["id"]!).ToArray();
         Assert.True(all.Length >= 3);
 
@@ -164,10 +164,10 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
     [Fact]
     public async Task A_search_narrows_the_gallery_lives_in_the_address_and_survives_a_reload()
     {
-        var nikon = (await browser.Server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
-        var other = (await browser.Server.Client.UploadImageAsync(TestData.Image("exif-landscape-2.jpg"))).Id();
-        await browser.Server.Client.WaitUntilFinishedAsync(nikon);
-        await browser.Server.Client.WaitUntilFinishedAsync(other);
+        var nikon = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var other = (await browser.Api.UploadImageAsync(TestData.Image("exif-landscape-2.jpg"))).Id();
+        await browser.Api.WaitUntilFinishedAsync(nikon);
+        await browser.Api.WaitUntilFinishedAsync(other);
 
         await using var tab = await browser.NewPageAsync(output);
         await tab.OpenGalleryAsync();

@@ -11,7 +11,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
     [Fact]
     public async Task The_image_page_shows_the_preview_caption_camera_and_location()
     {
-        var id = (await browser.Server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
         await using var tab = await browser.NewPageAsync(output);
         await tab.GotoAsync($"/images/{id}");
 
@@ -55,7 +55,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
     [Fact]
     public async Task Deleting_from_the_image_page_returns_to_a_gallery_without_it()
     {
-        var id = (await browser.Server.Client.UploadImageAsync(TestData.Image("exif-landscape-3.jpg"))).Id();
+        var id = (await browser.Api.UploadImageAsync(TestData.Image("exif-landscape-3.jpg"))).Id();
         await using var tab = await browser.NewPageAsync(output);
         await tab.GotoAsync($"/images/{id}");
         await Expect(tab.Locator("h1")).ToHaveTextAsync("exif-landscape-3.jpg");
@@ -69,14 +69,14 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await tab.WaitForGalleryAsync();
         await Expect(tab.Locator("#flash")).ToHaveTextAsync("Deleted “exif-landscape-3.jpg”.");
         await Expect(tab.Card(id)).ToHaveCountAsync(0);
-        Assert.Null(await browser.Server.Client.GetImageAsync(id));
+        Assert.Null(await browser.Api.GetImageAsync(id));
     }
 
     [Fact]
     public async Task Re_caption_writes_a_new_caption_and_the_page_shows_it_live()
     {
-        var id = (await browser.Server.Client.UploadImageAsync(TestData.Image("camera-canon.jpg"))).Id();
-        var before = await browser.Server.Client.WaitUntilFinishedAsync(id);
+        var id = (await browser.Api.UploadImageAsync(TestData.Image("camera-canon.jpg"))).Id();
+        var before = await browser.Api.WaitUntilFinishedAsync(id);
         var finishedBefore = (string)before["caption"]!["finishedAt"]!;
         await using var tab = await browser.NewPageAsync(output);
         await tab.GotoAsync($"/images/{id}");
@@ -85,7 +85,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(tab.Locator("#live-status")).ToHaveAttributeAsync("data-live", "open");
 
         await tab.Locator("#recaption").ClickAsync();
-        await Expect(tab.Locator("#page-status")).ToHaveTextAsync("Writing a new caption…");
+        await Expect(tab.Locator("#page-status")).ToHaveTextAsync("Re-caption finished.");
         // A later finish time, delivered by the live stream, without a reload.
         await Expect(caption).Not.ToHaveAttributeAsync("data-finished-at", new Regex($"^({Regex.Escape(finishedBefore)})?$"));
         await Expect(caption).ToHaveAttributeAsync("data-state", "done");

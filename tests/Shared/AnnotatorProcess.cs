@@ -22,6 +22,9 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>True once the process has ended (killed, crashed, or stopped by a start-up error).</summary>
+    public bool HasExited => _process.HasExited;
+
     private AnnotatorProcess(string dataDirectory, bool ownsData, IReadOnlyDictionary<string, string> settings)
     {
         DataDirectory = dataDirectory;

@@ -19,6 +19,7 @@ const dialog = $('confirm-delete');
 let image = null;
 let busy = false;
 let gone = false;
+let pendingAction = null; // 'Retry' or 'Re-caption' while its work is still running
 let liveUpdates = 0; // live events seen for this image: newer than any answer to a request sent before them
 
 function say(text, isError = false) {
@@ -93,6 +94,7 @@ function renderCaption(current) {
       failed: 'The caption could not be written.',
     }[caption.state] ?? 'No caption.';
     parts.push(el('p', { className: 'caption-missing', dataset: { state: caption.state ?? 'pending' } }, text));
+    if (caption.state === 'failed' && caption.error) parts.push(el('p', { className: 'reason' }, caption.error));
   }
   if (caption.tags?.length) {
     parts.push(el('ul', { className: 'tags', attrs: { 'aria-label': 'Tags' } },
@@ -172,6 +174,7 @@ function updateButtons() {
   buttons.recaption.disabled = gone || busy || captioning;
   buttons.delete.disabled = gone || busy;
   buttons.retry.title = failed ? 'Run the failed work again' : 'Nothing has failed';
+  buttons.retry.classList.toggle('primary', Boolean(failed));
 }
 
 function render(current) {
@@ -186,6 +189,17 @@ function render(current) {
   renderProcessing(current);
   layout.hidden = false;
   updateButtons();
+  settle();
+}
+
+/** Once the work an action started is over, says how it ended. */
+function settle() {
+  if (!pendingAction || !image) return;
+  const running = [image.thumbnail?.state, image.caption?.state].some(state => state === 'pending' || state === 'processing');
+  if (running) return;
+  const failed = image.thumbnail?.state === 'failed' || image.caption?.state === 'failed';
+  say(failed ? `${pendingAction} finished, but something failed again: the reason is under Processing.` : `${pendingAction} finished.`, failed);
+  pendingAction = null;
 }
 
 function showMissing() {
@@ -198,15 +212,18 @@ function showMissing() {
   status.classList.add('error');
 }
 
-async function act(name, action, done) {
+async function act(name, action, doing) {
   busy = true;
+  pendingAction = null;
   updateButtons();
   const seen = liveUpdates;
   try {
     const result = await action(id);
+    say(doing);
+    pendingAction = name;
     // The answer shows the image as the action left it, unless a live event has already shown later work.
     if (result && result.id && liveUpdates === seen) render(result);
-    say(done);
+    else settle();
   } catch (error) {
     say(`${name} failed: ${error.message}`, true);
   } finally {
