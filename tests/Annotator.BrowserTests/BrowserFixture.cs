@@ -37,9 +37,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>If the shared server died, every later test fails; this says why, with its output.</summary>
     private void EnsureServerRuns()
     {
-        if (Server.HasExited)
-            throw new InvalidOperationException("The shared server process has ended. Its output:\n" + Server.Output);
+        if (ServerDeath() is { } death) throw new InvalidOperationException(death);
     }
+
+    /// <summary>Null while the server runs; once it has ended, how (exit code) and everything it printed.</summary>
+    public string? ServerDeath() => Server.HasExited
+        ? $"The shared server process has ended (exit code {Server.ExitCode}). Its output:\n{Server.Output}"
+        : null;
 
     public static string ChromiumPath
     {
@@ -100,7 +104,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         context.SetDefaultTimeout(PatienceMs);
         context.SetDefaultNavigationTimeout(PatienceMs);
         var page = await context.NewPageAsync();
-        return await BrowserPage.WatchAsync(context, page, output);
+        return await BrowserPage.WatchAsync(context, page, output, ServerDeath);
     }
 }
 

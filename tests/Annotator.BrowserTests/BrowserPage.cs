@@ -13,20 +13,22 @@ public sealed class BrowserPage : IAsyncDisposable
     private readonly IBrowserContext _context;
     private readonly ITestOutputHelper _output;
     private readonly List<string> _problems = [];
+    private readonly Func<string?> _serverDeath;
 
     public IPage Page { get; }
     public List<string> Dialogs { get; } = [];
 
-    private BrowserPage(IBrowserContext context, IPage page, ITestOutputHelper output)
+    private BrowserPage(IBrowserContext context, IPage page, ITestOutputHelper output, Func<string?> serverDeath)
     {
+        _serverDeath = serverDeath;
         _context = context;
         Page = page;
         _output = output;
     }
 
-    public static async Task<BrowserPage> WatchAsync(IBrowserContext context, IPage page, ITestOutputHelper output)
+    public static async Task<BrowserPage> WatchAsync(IBrowserContext context, IPage page, ITestOutputHelper output, Func<string?> serverDeath)
     {
-        var watched = new BrowserPage(context, page, output);
+        var watched = new BrowserPage(context, page, output, serverDeath);
         page.PageError += (_, error) => watched.Problem("script error: " + error);
         page.Console += (_, message) =>
         {
@@ -117,6 +119,8 @@ public sealed class BrowserPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // When the server died under the page, that is the story, not the page's timeouts.
+        if (_serverDeath() is { } death) Log(death);
         await _context.CloseAsync();
         lock (_problems) Assert.True(_problems.Count == 0, "The page had problems:\n" + string.Join("\n", _problems));
     }

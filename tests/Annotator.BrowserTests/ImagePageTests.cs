@@ -103,6 +103,21 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(tab.Locator("#image-layout")).ToBeHiddenAsync();
     }
 
+    [Fact]
+    public async Task The_header_links_to_the_API_reference_and_the_OpenAPI_document()
+    {
+        await using var tab = await browser.NewPageAsync(output);
+        await tab.GotoAsync("/images/01900000-0000-7000-8000-000000000001");
+        var nav = tab.Page.GetByRole(Microsoft.Playwright.AriaRole.Navigation, new() { Name = "API" });
+        await Expect(nav.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "API reference" })).ToHaveAttributeAsync("href", "/scalar");
+        await Expect(nav.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "OpenAPI" })).ToHaveAttributeAsync("href", "/openapi/v1.json");
+        foreach (var path in new[] { "scalar", "openapi/v1.json" })
+        {
+            using var response = await browser.Api.GetAsync(path);
+            Assert.True(response.IsSuccessStatusCode, $"GET /{path} answered {(int)response.StatusCode}");
+        }
+    }
+
     private static Microsoft.Playwright.ILocator Fact(BrowserPage tab, Microsoft.Playwright.ILocator list, string label) =>
         list.Locator(".fact").Filter(new() { Has = tab.Page.Locator("dt", new() { HasTextRegex = new Regex($"^{Regex.Escape(label)}$") }) }).Locator("dd");
 }

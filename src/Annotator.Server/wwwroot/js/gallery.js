@@ -152,12 +152,14 @@ export class Gallery {
     await this.#loadPage(this.#nextCursor, false);
   }
 
-  /** After the live stream was broken: fetch the first page again and bring the cards up to date. */
+  /** When the live stream (re)opens: read the first page again and bring the cards up to date. */
   async resync() {
     const touched = new Set();
+    const query = this.#query;
     this.#touched = touched;
     try {
-      const page = await listImages(this.#query);
+      const page = await listImages(query);
+      if (query !== this.#query) return; // another search was shown meanwhile
       // A live event that arrived meanwhile is newer than this read: it wins for its image.
       for (const image of page.items) if (!touched.has(image.id)) this.upsert(image, 'resync');
     } catch {
