@@ -20,6 +20,10 @@ public static class ServerSetup
 {
     public static WebApplicationBuilder AddAnnotatorServer(this WebApplicationBuilder builder)
     {
+        // Static files as built, in every environment: without this, a build (not a publish) run outside
+        // Development answers gzip-accepting browsers with empty 200s, because MapStaticAssets' build-time
+        // .gz files live in obj/, not wwwroot/. After a publish there is no manifest and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
         services.AddAnnotator(builder.Configuration);
         services.AddProblemDetails();

@@ -22,6 +22,12 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>True once the process has ended (killed, crashed, or stopped by a start-up error).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once the process has ended (137: SIGKILL, 134: abort, 139: segfault), else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     private AnnotatorProcess(string dataDirectory, bool ownsData, IReadOnlyDictionary<string, string> settings)
     {
         DataDirectory = dataDirectory;

@@ -1,0 +1,270 @@
+// The gallery grid: pages of cards, newest first, each card updated in place as its image changes.
+
+import { listImages, PAGE_SIZE } from './api.js';
+import { el, badge, newerFirst, isOffline } from './format.js';
+
+const THUMBNAIL_SIDE = 256;
+
+const THUMBNAIL_WAITING = {
+  pending: 'Waiting for thumbnail',
+  processing: 'Making thumbnail…',
+  failed: 'Thumbnail failed',
+};
+
+const CAPTION_WAITING = {
+  pending: 'Caption pending',
+  processing: 'Writing caption…',
+  failed: 'Caption failed',
+};
+
+/** The thumbnail's own size (longest side 256), so the box has its shape before the file arrives. */
+function thumbnailSize(image) {
+  const { width, height } = image;
+  if (!(width > 0 && height > 0)) return null;
+  const scale = Math.min(1, THUMBNAIL_SIDE / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+function placeholder(text, detail) {
+  return el('span', { className: 'thumb-placeholder', title: detail ?? undefined }, text);
+}
+
+function renderThumbnail(box, image) {
+  const url = image.thumbnail?.url;
+  const current = box.querySelector('img');
+  if (url && current && current.getAttribute('src') === url) return;
+  if (!url) {
+    const state = image.thumbnail?.state ?? 'pending';
+    box.dataset.state = state;
+    box.replaceChildren(placeholder(THUMBNAIL_WAITING[state] ?? 'No thumbnail', image.thumbnail?.error));
+    return;
+  }
+  box.dataset.state = 'done';
+  const size = thumbnailSize(image);
+  const img = el('img', {
+    className: 'thumb-img',
+    alt: image.caption?.text || `Thumbnail of ${image.fileName}`,
+    decoding: 'async',
+    loading: 'lazy',
+    width: size?.width,
+    height: size?.height,
+  });
+  img.addEventListener('error', () => {
+    box.dataset.state = 'failed';
+    img.replaceWith(placeholder('Thumbnail unavailable'));
+  }, { once: true });
+  img.src = url;
+  box.replaceChildren(img);
+}
+
+function renderCaption(slot, image) {
+  const caption = image.caption ?? {};
+  const children = [];
+  if (caption.text) {
+    children.push(el('p', { className: 'card-caption' }, caption.text));
+  } else {
+    const state = caption.state ?? 'pending';
+    children.push(el('p', { className: 'card-caption-missing', dataset: { state } },
+      CAPTION_WAITING[state] ?? 'No caption',
+      state === 'failed' && caption.error ? `: ${caption.error}` : ''));
+  }
+  if (caption.text && isOffline(caption)) {
+    children.push(el('span', {
+      className: 'offline-label',
+      title: 'Written by the built-in describer from colours and EXIF data, not by an AI model',
+    }, 'offline description'));
+  }
+  slot.replaceChildren(...children);
+  const img = slot.closest('.card')?.querySelector('img');
+  if (img && caption.text) img.alt = caption.text;
+}
+
+function createCard(image) {
+  const link = el('a', { className: 'card-link', href: `/images/${encodeURIComponent(image.id)}` });
+  return el('li', { className: 'card', dataset: { id: image.id } },
+    el('div', { className: 'thumb' }),
+    el('span', { className: 'badge' }),
+    el('div', { className: 'card-body' },
+      el('div', { className: 'card-text' }),
+      el('div', { className: 'card-footer' }, link)));
+}
+
+function fillCard(card, image) {
+  card.dataset.state = image.state;
+  renderThumbnail(card.querySelector('.thumb'), image);
+  renderCaption(card.querySelector('.card-text'), image);
+  const link = card.querySelector('.card-link');
+  link.textContent = image.fileName;
+  link.title = image.fileName;
+  card.querySelector('.badge').replaceWith(badge(image.state));
+}
+
+export class Gallery {
+  #grid;
+  #status;
+  #more;
+  #images = new Map();
+  #cards = new Map();
+  #query = { q: '', state: '' };
+  #nextCursor = null;
+  #loading = false;
+  #abort = null;
+  #observer = null;
+  #touched = new Set();
+  #deleted = new Set(); // a read that started before a delete may still list the image
+
+  constructor({ grid, status, more }) {
+    this.#grid = grid;
+    this.#status = status;
+    this.#more = more;
+    more.addEventListener('click', () => this.loadMore());
+    if ('IntersectionObserver' in window) {
+      // Infinite scroll: the next page loads as the Load more button comes near the viewport.
+      this.#observer = new IntersectionObserver(entries => {
+        if (entries.some(entry => entry.isIntersecting)) this.loadMore();
+      }, { rootMargin: '600px 0px' });
+      this.#observer.observe(more);
+    }
+  }
+
+  get filtered() {
+    return Boolean(this.#query.q || this.#query.state);
+  }
+
+  get count() {
+    return this.#cards.size;
+  }
+
+  /** Shows the first page for a search (empty strings: everything). */
+  async show(query) {
+    this.#query = { q: query.q ?? '', state: query.state ?? '' };
+    this.#abort?.abort();
+    this.#images.clear();
+    this.#cards.clear();
+    this.#grid.replaceChildren();
+    this.#nextCursor = null;
+    this.#loading = false;
+    await this.#loadPage(null, true);
+  }
+
+  async loadMore() {
+    if (this.#loading || !this.#nextCursor) return;
+    await this.#loadPage(this.#nextCursor, false);
+  }
+
+  /** When the live stream (re)opens: read the first page again and bring the cards up to date. */
+  async resync() {
+    const touched = new Set();
+    const query = this.#query;
+    this.#touched = touched;
+    try {
+      const page = await listImages(query);
+      if (query !== this.#query) return; // another search was shown meanwhile
+      // A live event that arrived meanwhile is newer than this read: it wins for its image.
+      for (const image of page.items) if (!touched.has(image.id)) this.upsert(image, 'resync');
+    } catch {
+      // The next live event or reload will catch up; nothing to tell the person yet.
+    }
+  }
+
+  async #loadPage(cursor, first) {
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#loading = true;
+    this.#grid.setAttribute('aria-busy', 'true');
+    this.#more.disabled = true;
+    if (first) this.#setStatus('Loading images…');
+    try {
+      const page = await listImages({ ...this.#query, cursor, limit: PAGE_SIZE }, abort.signal);
+      if (abort.signal.aborted) return;
+      for (const image of page.items) this.upsert(image, 'list');
+      this.#nextCursor = page.nextCursor || null;
+      this.#describe();
+    } catch (error) {
+      if (error.name === 'AbortError') return;
+      this.#setStatus(`Could not load the gallery: ${error.message}`, true);
+    } finally {
+      if (this.#abort === abort) {
+        this.#loading = false;
+        this.#grid.setAttribute('aria-busy', 'false');
+        this.#more.disabled = false;
+        this.#more.hidden = !this.#nextCursor;
+        // Still in view after this page? IntersectionObserver only reports changes, so ask again.
+        if (this.#nextCursor && this.#observer) {
+          this.#observer.unobserve(this.#more);
+          this.#observer.observe(this.#more);
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds or updates a card. `source` says how fresh the data is: a live `event` or a `resync` is the
+   * newest, an `upload` response or a `list` page may be older than what a live event already showed.
+   */
+  upsert(image, source) {
+    if (this.#deleted.has(image.id)) return;
+    if (source === 'event') this.#touched.add(image.id);
+    const card = this.#cards.get(image.id);
+    if (card) {
+      if (source === 'upload' || source === 'list') return;
+      this.#images.set(image.id, image);
+      fillCard(card, image);
+      return;
+    }
+    if (source !== 'list' && this.filtered) return; // a search shows what the server found
+    const before = this.#positionFor(image);
+    // Older than every loaded card while more pages exist: it will come with its own page.
+    if (before === null && this.#nextCursor && source !== 'list') return;
+    const created = createCard(image);
+    fillCard(created, image);
+    this.#images.set(image.id, image);
+    this.#cards.set(image.id, created);
+    this.#grid.insertBefore(created, before);
+    if (source !== 'list') this.#describe();
+  }
+
+  remove(id) {
+    this.#deleted.add(id);
+    const card = this.#cards.get(id);
+    if (!card) return;
+    // Keep keyboard focus in the grid when the focused card disappears.
+    const next = card.nextElementSibling ?? card.previousElementSibling;
+    const hadFocus = card.contains(document.activeElement);
+    card.remove();
+    this.#cards.delete(id);
+    this.#images.delete(id);
+    if (hadFocus) next?.querySelector('.card-link')?.focus();
+    this.#describe();
+  }
+
+  /** The first card older than this image, or null when it belongs at the end. */
+  #positionFor(image) {
+    const last = this.#grid.lastElementChild;
+    const lastImage = last && this.#images.get(last.dataset.id);
+    if (lastImage && newerFirst(image, lastImage) > 0) return null; // the common case: a page appended
+    for (const node of this.#grid.children) {
+      const other = this.#images.get(node.dataset.id);
+      if (other && newerFirst(image, other) < 0) return node;
+    }
+    return null;
+  }
+
+  #describe() {
+    const n = this.#cards.size;
+    if (n === 0) {
+      this.#setStatus(this.filtered
+        ? 'No images match this search.'
+        : 'No images yet. Drop photos above, or choose some, to start.');
+      return;
+    }
+    const more = this.#nextCursor ? '+' : '';
+    const noun = n === 1 && !more ? 'image' : 'images';
+    this.#setStatus(this.filtered ? `${n}${more} ${noun} found` : `${n}${more} ${noun}`);
+  }
+
+  #setStatus(text, isError = false) {
+    this.#status.textContent = text;
+    this.#status.classList.toggle('error', isError);
+  }
+}
