@@ -35,7 +35,18 @@ public sealed class InProcessEventBus(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = await outbox.ReadAsync(cursor, bit, 256, stoppingToken);
+                IReadOnlyList<OutboxEntry> batch;
+                try
+                {
+                    batch = await outbox.ReadAsync(cursor, bit, 256, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A busy or briefly unreachable catalog must not stop the process: wait and read again.
+                    logger.LogWarning(e, "The {Subscriber} subscriber could not read the outbox; trying again", handler.Name);
+                    await Task.Delay(PollInterval, stoppingToken);
+                    continue;
+                }
                 foreach (var entry in batch)
                 {
                     await queue.Writer.WriteAsync(entry, stoppingToken);
@@ -45,11 +56,6 @@ public sealed class InProcessEventBus(
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-        catch (Exception e)
-        {
-            logger.LogCritical(e, "The {Subscriber} subscriber stopped reading the outbox", handler.Name);
-            throw;
-        }
         finally
         {
             queue.Writer.TryComplete();
