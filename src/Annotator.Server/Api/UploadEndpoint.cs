@@ -32,6 +32,7 @@ public static class UploadEndpoint
 
         var reader = new MultipartReader(boundary, context.Request.Body);
         var results = new List<FileResult>();
+        string? fileName = null;
         try
         {
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -43,7 +44,7 @@ public static class UploadEndpoint
                 if (results.Count == limits.MaxFilesPerRequest)
                     return Problems.BadRequest($"too many files in one request: at most {limits.MaxFilesPerRequest}");
 
-                var fileName = DisplayName.Clean(HeaderUtilities.RemoveQuotes(
+                fileName = DisplayName.Clean(HeaderUtilities.RemoveQuotes(
                     disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
                 results.Add(await AcceptAsync(uploads, fileName, section.Body, limits, cancellationToken));
             }
@@ -52,8 +53,9 @@ public static class UploadEndpoint
         {
             // Stop reading here: the rest of this request is not worth receiving.
             context.Response.Headers.Connection = "close";
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "File too large", e.Message,
-                results.Count > 0 ? new Dictionary<string, object?> { ["results"] = results } : null);
+            var extensions = new Dictionary<string, object?> { ["fileName"] = fileName, ["reason"] = "too-large" };
+            if (results.Count > 0) extensions["results"] = results;
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "File too large", $"{fileName}: {e.Message}", extensions);
         }
         catch (InvalidDataException e)
         {
