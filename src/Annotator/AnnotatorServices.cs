@@ -51,7 +51,11 @@ public static class AnnotatorServices
         services.AddSingleton<UploadService>();
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
         services.AddSingleton<IObjectCreatedHandler, CreateAnnotation>();
-        if (root.RunsWorkers) services.AddHostedService<InProcessEventBus>();
+        if (root.RunsWorkers)
+        {
+            services.AddHostedService<InProcessEventBus>();
+            services.AddHostedService<OrphanSweeper>();
+        }
         return services;
     }
 

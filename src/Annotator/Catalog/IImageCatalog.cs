@@ -38,6 +38,9 @@ public interface IImageCatalog : IReachable
     /// <summary>Asks for a new caption; the current one stays until the new one succeeds. False when the image is unknown.</summary>
     Task<bool> RecaptionAsync(ImageId id, string rawKey, CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="ids"/> have no row (for the orphan sweep).</summary>
+    Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken);
+
     /// <summary>Removes the row; returns the removed image so its objects can be deleted, or null when it was unknown.</summary>
     Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken);
 

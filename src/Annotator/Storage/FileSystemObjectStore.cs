@@ -61,15 +61,15 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(key)));
 
-    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var folder = Path.GetDirectoryName(PathOf(prefix + "x"))!;
-        if (!Directory.Exists(folder)) yield break;
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        var folder = new DirectoryInfo(Path.GetDirectoryName(PathOf(prefix + "x"))!);
+        if (!folder.Exists) yield break;
+        foreach (var file in folder.EnumerateFiles("*", SearchOption.AllDirectories))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
-            if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return key;
+            var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return new ObjectInfo(key, file.LastWriteTimeUtc);
         }
         await Task.CompletedTask;
     }

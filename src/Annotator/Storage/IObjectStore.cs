@@ -17,10 +17,12 @@ public interface IObjectStore : IReachable
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Keys under a prefix, for maintenance and tests; not used on request paths.</summary>
-    IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken);
+    /// <summary>Objects under a prefix, for maintenance (the orphan sweep); never used on request paths.</summary>
+    IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken);
 
 }
+
+public sealed record ObjectInfo(string Key, DateTimeOffset LastModified);
 
 public sealed record StoredObject(Stream Content, long Length, DateTimeOffset LastModified) : IAsyncDisposable
 {

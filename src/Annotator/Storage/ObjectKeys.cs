@@ -17,6 +17,17 @@ public static class ObjectKeys
 
     public static string Preview(ImageId id) => $"{ThumbnailPrefix}{id}.preview.webp";
 
+    /// <summary>The image an object belongs to, for any key this layout makes (raw, thumbnail, preview).</summary>
+    public static bool TryParseOwner(string key, out ImageId id)
+    {
+        id = default;
+        var slash = key.IndexOf('/');
+        if (slash < 0) return false;
+        var name = key.AsSpan(slash + 1);
+        return name.Length >= 36 && ImageId.TryParse(name[..36], out id) && name[36..] is ".webp" or ".preview.webp"
+            || TryParseRaw(key, out id, out _);
+    }
+
     /// <summary>Parses <c>raw/{id}{ext}</c>; anything else (thumbnails, foreign keys, paths) is not ours to process.</summary>
     public static bool TryParseRaw(string key, out ImageId id, out ImageFormat format)
     {

@@ -187,6 +187,14 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         return row.ToRecord();
     }
 
+    public async Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var found = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM images WHERE id IN @ids", new { ids = ids.Select(i => i.ToString()).ToArray() }, cancellationToken: cancellationToken))).ToHashSet();
+        return ids.Where(id => !found.Contains(id.ToString())).ToHashSet();
+    }
+
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         using var connection = database.Open();

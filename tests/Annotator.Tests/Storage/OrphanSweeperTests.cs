@@ -1,0 +1,66 @@
+using Annotator.Catalog;
+using Annotator.Catalog.Sqlite;
+using Annotator.Events;
+using Annotator.Images;
+using Annotator.Processing;
+using Annotator.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Tests.Storage;
+
+public sealed class OrphanSweeperTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("annotator-sweep-").FullName;
+    private readonly FileSystemObjectStore _store;
+    private readonly SqliteImageCatalog _catalog;
+
+    public OrphanSweeperTests()
+    {
+        _store = new FileSystemObjectStore(Options.Create(new StorageOptions { FileSystem = { Root = Path.Combine(_folder, "objects") } }));
+        var database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(_folder, "c.db") } }));
+        _catalog = new SqliteImageCatalog(database, new ImageChanges(), new OutboxSignal(), TimeProvider.System);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task PutAsync(string key, TimeSpan age)
+    {
+        await _store.PutAsync(key, new MemoryStream([1, 2, 3]), "image/jpeg", CancellationToken.None);
+        File.SetLastWriteTimeUtc(Path.Combine(_folder, "objects", key), DateTime.UtcNow - age);
+    }
+
+    private async Task<List<string>> KeysAsync() =>
+        [.. (await _store.ListAsync("", CancellationToken.None).ToListAsync()).Select(o => o.Key).Where(k => !k.StartsWith('.')).Order()];
+
+    [Fact]
+    public async Task Old_objects_of_no_image_go_and_everything_else_stays()
+    {
+        var kept = ImageId.New();
+        await _catalog.AddAsync(new ImageRecord
+        {
+            Id = kept, FileName = "a.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 3, CreatedAt = DateTimeOffset.UtcNow,
+        }, ObjectKeys.Raw(kept, ImageFormat.Jpeg), CancellationToken.None);
+        var orphan = ImageId.New();
+        var young = ImageId.New();
+        var old = TimeSpan.FromHours(2);
+        await PutAsync(ObjectKeys.Raw(kept, ImageFormat.Jpeg), old);
+        await PutAsync(ObjectKeys.Thumbnail(kept), old);
+        await PutAsync(ObjectKeys.Raw(orphan, ImageFormat.Png), old);
+        await PutAsync(ObjectKeys.Thumbnail(orphan), old);
+        await PutAsync(ObjectKeys.Preview(orphan), old);
+        await PutAsync(ObjectKeys.Raw(young, ImageFormat.Jpeg), TimeSpan.FromMinutes(1)); // an upload whose row is on its way
+        await PutAsync("raw/not-ours.txt", old);
+
+        var removed = await new OrphanSweeper(_store, _catalog, TimeProvider.System, NullLogger<OrphanSweeper>.Instance).SweepAsync(CancellationToken.None);
+
+        Assert.Equal(3, removed);
+        Assert.Equal(
+            new[] { ObjectKeys.Raw(kept, ImageFormat.Jpeg), ObjectKeys.Raw(young, ImageFormat.Jpeg), "raw/not-ours.txt", ObjectKeys.Thumbnail(kept) }.Order(),
+            await KeysAsync());
+    }
+}
