@@ -1,5 +1,8 @@
 using Annotator;
 using Annotator.Server;
+using Annotator.Thumbnails;
+
+MallocTuning.Apply();
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Annotator:Role" });

@@ -11,6 +11,9 @@ internal static class VipsSetup
     public static void Apply(ILogger logger)
     {
         if (Interlocked.Exchange(ref _done, 1) == 1) return;
+        // One thread per image: images are processed side by side on LowPriorityThreads, one per core,
+        // so libvips' own worker threads would only add switching and malloc arenas (memory).
+        NetVips.NetVips.Concurrency = 1;
         // Every image is decoded once; libvips' operation cache would only hold memory.
         Cache.Max = 0;
         Cache.MaxMem = 0;
