@@ -5,10 +5,18 @@ public static class Photos
 {
     public static readonly string[] Names = ["phone-jolla.jpg", "phone-iphone.jpg", "phone-nokia.jpg", "canon-18mp-dark.jpg", "large-kleiber-20mp.jpg"];
 
+    /// <summary>ANNOTATOR_TESTDATA, or ../shared/testdata beside the repository (found above wherever BenchmarkDotNet runs us).</summary>
     public static string Folder =>
         Environment.GetEnvironmentVariable("ANNOTATOR_TESTDATA") is { Length: > 0 } root
             ? Path.Combine(root, "images")
-            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/testdata/images"));
+            : Path.Combine(RepositoryRoot(), "..", "shared", "testdata", "images");
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Annotator.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Annotator.slnx not found above " + AppContext.BaseDirectory);
+    }
 
     public static string[] Paths => [.. Names.Select(n => Path.Combine(Folder, n))];
 }
