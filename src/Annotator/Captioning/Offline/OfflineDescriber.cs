@@ -12,7 +12,9 @@ public sealed class OfflineDescriber : ICaptioner
 {
     public string Provider => "offline";
 
-    public string Model => "describer-1";
+    public const string ModelName = "describer-1";
+
+    public string Model => ModelName;
 
     public Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken)
     {

@@ -1,0 +1,18 @@
+namespace Annotator.Captioning;
+
+/// <summary>
+/// A captioner asked for by name, for a re-caption: a provider ("gemini"), optionally with a model other than
+/// its configured one. Null fields mean the configured default.
+/// </summary>
+public sealed record CaptionChoice(string? Provider, string? Model)
+{
+    public bool IsDefault => Provider is null && Model is null;
+
+    public override string ToString() => (Provider, Model) switch
+    {
+        (null, null) => "the default captioner",
+        ({ } p, null) => p,
+        (null, { } m) => $"the default provider with model {m}",
+        var (p, m) => $"{p} with model {m}",
+    };
+}
