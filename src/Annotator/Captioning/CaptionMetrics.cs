@@ -18,7 +18,7 @@ public static class CaptionMetrics
     private static readonly Counter<long> Tokens = ProcessingMetrics.Meter.CreateCounter<long>(
         "annotator.caption.tokens", "{token}", "Tokens the providers reported, by provider, model and type (input, output)");
     private static readonly Counter<long> Retries = ProcessingMetrics.Meter.CreateCounter<long>(
-        "annotator.caption.retries", description: "Provider calls retried, by provider and reason");
+        "annotator.caption.retries", description: "Provider calls retried, by provider, model and reason");
     private static readonly Histogram<double> RetryDelays = ProcessingMetrics.Meter.CreateHistogram<double>(
         "annotator.caption.retry_delay", "s", "Wait before a retry (the provider's Retry-After or retryDelay when it sent one)");
     private static readonly ConcurrentDictionary<string, Func<CircuitState>> Circuits = new();
@@ -39,10 +39,10 @@ public static class CaptionMetrics
     public static void Failed(string provider, CaptionFailure reason) =>
         Outcomes.Add(1, Tag("provider", provider), Tag("outcome", "failed"), Tag("reason", reason.Name()));
 
-    public static void Retry(string provider, CaptionFailure reason, TimeSpan delay)
+    public static void Retry(string provider, string model, CaptionFailure reason, TimeSpan delay)
     {
-        Retries.Add(1, Tag("provider", provider), Tag("reason", reason.Name()));
-        RetryDelays.Record(delay.TotalSeconds, Tag("provider", provider), Tag("reason", reason.Name()));
+        Retries.Add(1, Tag("provider", provider), Tag("model", model), Tag("reason", reason.Name()));
+        RetryDelays.Record(delay.TotalSeconds, Tag("provider", provider), Tag("model", model), Tag("reason", reason.Name()));
     }
 
     /// <summary>Reports <paramref name="provider"/>'s circuit state from now on (the latest registration wins).</summary>

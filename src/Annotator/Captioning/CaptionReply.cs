@@ -26,7 +26,7 @@ public static partial class CaptionReply
         caption = CleanCaption(caption);
         if (caption.Length == 0)
             throw new ProviderException(CaptionFailure.BadReply,
-                $"{providerName}'s answer held no caption: \"{Shorten(text, 120)}\"", transient: true);
+                $"{providerName} answered without a caption: \"{Shorten(text, 120)}\"", transient: true);
         return (caption, CleanTags(tags));
     }
 

@@ -28,6 +28,7 @@ namespace Annotator.Captioning;
 public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProvider time, ILoggerFactory loggers)
 {
     private static readonly ResiliencePropertyKey<AttemptLog> Attempts = new("annotator.caption.attempts");
+    private static readonly ResiliencePropertyKey<string> ModelKey = new("annotator.caption.model");
     private readonly ConcurrentDictionary<string, ProviderPipeline> _pipelines = new();
     private readonly ILogger _logger = loggers.CreateLogger<CaptionResilience>();
 
@@ -42,12 +43,13 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
     /// fallback can answer instead.
     /// </summary>
     public async Task<Caption> ExecuteAsync(
-        string provider, string display, bool pauseWhileOpen, Func<CancellationToken, Task<Caption>> attempt, CancellationToken cancellationToken)
+        string provider, string model, string display, bool pauseWhileOpen, Func<CancellationToken, Task<Caption>> attempt, CancellationToken cancellationToken)
     {
         var pipeline = _pipelines.GetOrAdd(provider, Build);
         var log = new AttemptLog();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(Attempts, log);
+        context.Properties.Set(ModelKey, model);
         try
         {
             while (true)
@@ -138,7 +140,7 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
                 OnRetry = args =>
                 {
                     var kind = args.Outcome.Exception is ProviderException p ? p.Kind : CaptionFailure.Timeout;
-                    CaptionMetrics.Retry(provider, kind, args.RetryDelay);
+                    CaptionMetrics.Retry(provider, args.Context.Properties.GetValue(ModelKey, ""), kind, args.RetryDelay);
                     _logger.LogInformation("Caption call to {Provider} failed ({Reason}); retrying in {Delay}",
                         provider, args.Outcome.Exception?.Message, ProviderErrors.Seconds(args.RetryDelay));
                     return default;

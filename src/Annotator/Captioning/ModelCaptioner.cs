@@ -26,7 +26,7 @@ public abstract class ModelCaptioner(CaptionResilience resilience, string model)
     }
 
     public Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken) =>
-        resilience.ExecuteAsync(Provider, DisplayName, PauseWhileOpen, token => AttemptAsync(request, token), cancellationToken);
+        resilience.ExecuteAsync(Provider, Model, DisplayName, PauseWhileOpen, token => AttemptAsync(request, token), cancellationToken);
 
     /// <summary>One call to the provider. Throws <see cref="ProviderException"/> for anything the provider did wrong.</summary>
     protected abstract Task<Caption> AttemptAsync(CaptionRequest request, CancellationToken cancellationToken);

@@ -14,10 +14,11 @@ public static partial class ProviderErrors
 
     /// <summary>Classifies a non-success status: 401/403/404/4xx fail at once; 408, 429 and 5xx are retried.</summary>
     public static ProviderException FromStatus(
-        int status, string display, string? statusName, string? message, TimeSpan? retryAfter, string keyHint, string model, string modelHint, string? key)
+        int status, string display, string? statusName, string? message, TimeSpan? retryAfter, string keyHint, string model, string modelHint, string? key,
+        int? treatAs = null)
     {
         var detail = Detail(status, statusName, message, key);
-        return status switch
+        return (treatAs ?? status) switch
         {
             401 or 403 => new(CaptionFailure.KeyRefused, $"{display} refused the API key ({detail}): {keyHint}", transient: false),
             404 => new(CaptionFailure.ModelNotFound, $"{display} has no model '{model}' ({detail}): {modelHint}", transient: false),
@@ -51,7 +52,7 @@ public static partial class ProviderErrors
     /// <summary>A network failure: nothing answered.</summary>
     public static ProviderException Unreachable(string display, Uri baseUri, Exception e, string hint = "") => new(
         CaptionFailure.Unreachable,
-        $"cannot reach {display} at {baseUri.GetLeftPart(UriPartial.Authority)} ({Innermost(e)}){hint}",
+        $"cannot reach {display}{(display.Contains(baseUri.Authority, StringComparison.Ordinal) ? "" : " at " + baseUri.GetLeftPart(UriPartial.Authority))} ({Innermost(e)}){hint}",
         transient: true, inner: e);
 
     /// <summary>Retry-After (seconds or a date) or retry-after-ms, as sent by OpenAI-style and most HTTP servers.</summary>

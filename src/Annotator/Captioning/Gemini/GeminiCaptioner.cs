@@ -87,19 +87,19 @@ public sealed class GeminiCaptioner(HttpClient http, IOptions<CaptionOptions> op
         }
         catch (JsonException e)
         {
-            throw new ProviderException(CaptionFailure.BadReply, $"Gemini's reply was not valid JSON ({e.Message})", transient: true, inner: e);
+            throw new ProviderException(CaptionFailure.BadReply, $"Gemini sent a reply that is not valid JSON ({e.Message})", transient: true, inner: e);
         }
         using var _ = document;
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
-            throw new ProviderException(CaptionFailure.BadReply, "Gemini's reply was not a JSON object", transient: true);
+            throw new ProviderException(CaptionFailure.BadReply, "Gemini sent a reply that is not a JSON object", transient: true);
 
         if (root.TryGetProperty("promptFeedback", out var feedback) && String(feedback, "blockReason") is { } blocked)
             throw new ProviderException(CaptionFailure.Blocked,
                 $"Gemini blocked the image ({blocked}{Suffix(String(feedback, "blockReasonMessage"))}); it will not caption it", transient: false);
 
         if (!root.TryGetProperty("candidates", out var candidates) || candidates.ValueKind != JsonValueKind.Array || candidates.GetArrayLength() == 0)
-            throw new ProviderException(CaptionFailure.BadReply, "Gemini's reply held no candidates", transient: true);
+            throw new ProviderException(CaptionFailure.BadReply, "Gemini sent a reply without candidates", transient: true);
         var candidate = candidates[0];
         var finish = String(candidate, "finishReason");
         var text = string.Concat(Parts(candidate));
@@ -167,11 +167,10 @@ public sealed class GeminiCaptioner(HttpClient http, IOptions<CaptionOptions> op
         retryDelay ??= ProviderErrors.RetryAfter(response.Headers, time);
 
         // A wrong key is a 400 INVALID_ARGUMENT (API_KEY_INVALID) on Gemini, not a 401.
-        if (status == 400 && (reason is "API_KEY_INVALID" || message?.Contains("API key not valid", StringComparison.OrdinalIgnoreCase) == true))
-            status = 401;
+        var wrongKey = status == 400 && (reason is "API_KEY_INVALID" || message?.Contains("API key not valid", StringComparison.OrdinalIgnoreCase) == true);
         var hint = $"check {ProviderKeys.Variable(Provider)}";
         return ProviderErrors.FromStatus(status, DisplayName, statusName, message, retryDelay, hint, model,
-            $"check {_options.Path("Model")}", key);
+            $"check {_options.Path("Model")}", key, treatAs: wrongKey ? 401 : null);
     }
 
     private static string? String(JsonElement element, string name) =>

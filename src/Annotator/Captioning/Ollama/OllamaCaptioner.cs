@@ -67,12 +67,12 @@ public sealed class OllamaCaptioner(HttpClient http, IOptions<CaptionOptions> op
         }
         catch (JsonException e)
         {
-            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName}'s reply was not valid JSON ({e.Message})", transient: true, inner: e);
+            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that is not valid JSON ({e.Message})", transient: true, inner: e);
         }
         using var _ = document;
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
-            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName}'s reply was not a JSON object", transient: true);
+            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that is not a JSON object", transient: true);
         if (Text(root, "error") is { } error)
             throw new ProviderException(CaptionFailure.Unavailable, $"{DisplayName} failed: {ProviderErrors.Clean(error, null)}", transient: true);
         var content = root.TryGetProperty("message", out var reply) ? Text(reply, "content") : null;

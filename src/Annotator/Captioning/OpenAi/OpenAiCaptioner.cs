@@ -44,7 +44,7 @@ public sealed class OpenAiCaptioner(HttpClient http, IOptions<CaptionOptions> op
         {
             throw e.InnerException is HttpRequestException or IOException
                 ? ProviderErrors.Unreachable(DisplayName, _options.BaseUri, e)
-                : new ProviderException(CaptionFailure.BadReply, $"{DisplayName}'s reply could not be read ({ProviderErrors.Clean(e.Message, key)})", transient: true, inner: e);
+                : new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that could not be read ({ProviderErrors.Clean(e.Message, key)})", transient: true, inner: e);
         }
         catch (ClientResultException e)
         {
@@ -57,11 +57,11 @@ public sealed class OpenAiCaptioner(HttpClient http, IOptions<CaptionOptions> op
         catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentException
                                       && !cancellationToken.IsCancellationRequested)
         {
-            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName}'s reply could not be read ({ProviderErrors.Clean(e.Message, key)})", transient: true, inner: e);
+            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that could not be read ({ProviderErrors.Clean(e.Message, key)})", transient: true, inner: e);
         }
 
         if (response.FinishReason == ChatFinishReason.ContentFilter && string.IsNullOrWhiteSpace(response.Text))
-            throw new ProviderException(CaptionFailure.Blocked, $"{DisplayName}'s content filter withheld the caption (finish_reason content_filter)", transient: false);
+            throw new ProviderException(CaptionFailure.Blocked, $"{DisplayName} withheld the caption with its content filter (finish_reason content_filter)", transient: false);
         var (text, tags) = CaptionReply.Parse(response.Text, DisplayName);
         return new Caption
         {
@@ -131,7 +131,7 @@ public sealed class OpenAiCaptioner(HttpClient http, IOptions<CaptionOptions> op
                 $"{DisplayName} says the account has no quota left ({ProviderErrors.Detail(status, code, message, key)}): check the plan and billing", transient: false);
         if (code is "content_filter" or "content_policy_violation" || type is "content_filter")
             return new ProviderException(CaptionFailure.Blocked,
-                $"{DisplayName}'s content filter refused the image ({ProviderErrors.Detail(status, code, message, key)})", transient: false);
+                $"{DisplayName} refused the image with its content filter ({ProviderErrors.Detail(status, code, message, key)})", transient: false);
         var keyHint = key is null
             ? $"the endpoint wants a key: {ProviderKeys.HowToSet(Provider)}"
             : $"check {ProviderKeys.Variable(Provider)}";
