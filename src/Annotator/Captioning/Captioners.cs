@@ -17,7 +17,8 @@ namespace Annotator.Captioning;
 public sealed partial class Captioners(
     IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience, IServiceProvider services, ILogger<Captioners> logger)
 {
-    private readonly CaptionOptions _options = options.Value;
+    // Read on use, not at construction: the host builds the functions before it validates options at start-up.
+    private CaptionOptions _options => options.Value;
 
     /// <summary>The configured main provider.</summary>
     public string DefaultProvider => _options.Provider;

@@ -17,12 +17,12 @@ public sealed class CreateAnnotation(
     IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
     IOptions<CaptionOptions> options, ILogger<CreateAnnotation> logger) : IObjectCreatedHandler
 {
-    private readonly CaptionOptions _options = options.Value;
+    private CaptionOptions _options => options.Value;
 
     public string Name => "caption";
 
     /// <summary>Enough workers to keep the provider at its concurrency limit, so the provider, not this queue, sets the pace.</summary>
-    public int Concurrency { get; } = options.Value.Concurrency is > 0 and var n ? n : captioners.DefaultConcurrency;
+    public int Concurrency => _options.Concurrency is > 0 and var n ? n : captioners.DefaultConcurrency;
 
     public async Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
     {

@@ -83,8 +83,22 @@ public abstract class FakeProviderServer : IAsyncDisposable
         foreach (var reply in replies) _script.Enqueue(reply);
     }
 
-    /// <summary>From now on, answer everything with <paramref name="reply"/> (null: back to normal).</summary>
+    /// <summary>From now on, answer everything with this reply (null: back to normal).</summary>
     public FakeReply? Always { get; set; }
+
+    private volatile TaskCompletionSource _gate = Open();
+
+    /// <summary>Holds every answer until <see cref="Release"/>: the requests arrive and wait.</summary>
+    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate.TrySetResult();
+
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
+    }
 
     protected abstract string BasePath { get; }
 
@@ -121,6 +135,7 @@ public abstract class FakeProviderServer : IAsyncDisposable
             _requests.Enqueue(request);
 
             var reply = Refuse(request) ?? Always ?? (_script.TryDequeue(out var next) ? next : Success(request));
+            await _gate.Task.WaitAsync(context.RequestAborted);
             if (Delay > TimeSpan.Zero) await Task.Delay(Delay, context.RequestAborted);
             if (reply.Hangs)
             {
