@@ -75,7 +75,13 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
                             log.Last = e;
                             throw;
                         }
-                    }, context, (attempt, pipeline));
+                        catch (OperationCanceledException) when (ctx.CancellationToken.IsCancellationRequested && !state.cancellationToken.IsCancellationRequested)
+                        {
+                            log.Last = null;
+                            log.TimedOut = true;
+                            throw;
+                        }
+                    }, context, (attempt, pipeline, cancellationToken));
                 }
                 catch (BrokenCircuitException open) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -84,7 +90,8 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
                     if (!pauseWhileOpen)
                         throw new CaptionFailedException(CaptionFailure.Paused,
                             $"captioning with {display} is paused for {ProviderErrors.Seconds(wait)} after repeated failures (last: {last})", open);
-                    if (log.Count >= pipeline.Options.MaxAttempts) throw Final(pipeline, display, log, log.Last);
+                    if (log.Count >= pipeline.Options.MaxAttempts)
+                        throw log.Last is null && log.TimedOut ? TimedOut(pipeline, display, log, open) : Final(pipeline, display, log, log.Last);
                     // Paused: wait for the circuit to let a probe through, without spending this image's attempts.
                     await Task.Delay(Clamp(wait, TimeSpan.FromMilliseconds(50), pipeline.Options.BreakDuration), time, cancellationToken);
                 }
@@ -96,9 +103,7 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
         }
         catch (TimeoutRejectedException e)
         {
-            throw new CaptionFailedException(CaptionFailure.Timeout,
-                $"{display} did not answer within {ProviderErrors.Seconds(pipeline.Options.Timeout)} ({Plural(log.Count, "attempt")}); "
-                + $"raise {pipeline.Options.Path("Timeout")} if the model is slow", e);
+            throw TimedOut(pipeline, display, log, e);
         }
         catch (RateLimiterRejectedException e)
         {
@@ -109,6 +114,11 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private static CaptionFailedException TimedOut(ProviderPipeline pipeline, string display, AttemptLog log, Exception e) => new(
+        CaptionFailure.Timeout,
+        $"{display} did not answer within {ProviderErrors.Seconds(pipeline.Options.Timeout)} ({Plural(log.Count, "attempt")}); "
+        + $"raise {pipeline.Options.Path("Timeout")} if the model is slow", e);
 
     private static CaptionFailedException Final(ProviderPipeline pipeline, string display, AttemptLog log, ProviderException? e)
     {
@@ -205,7 +215,9 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
     private sealed class AttemptLog
     {
         public int Count;
+        /// <summary>The last call's failure when the provider answered; null after a timeout.</summary>
         public ProviderException? Last;
+        public bool TimedOut;
     }
 
     private sealed class ProviderPipeline(ModelProviderOptions options, CircuitBreakerStateProvider circuit)

@@ -207,3 +207,26 @@ public sealed class ProviderBehaviourTests
         Assert.Contains("gave up after 2 attempts", failure.Message);
     }
 }
+
+/// <summary>A provider never sees more calls at once than its Concurrency, however many captions wait.</summary>
+public sealed class ConcurrencyLimitTests
+{
+    [Fact]
+    public async Task Captions_beyond_the_limit_queue_instead_of_calling_the_provider()
+    {
+        await using var harness = await CaptionerHarness.StartAsync(Protocol.Gemini, o => o.Gemini.Concurrency = 2);
+        harness.Server.Hold();
+
+        var captions = Enumerable.Range(0, 6).Select(_ => harness.CaptionAsync()).ToList();
+        for (var i = 0; i < 100 && harness.Server.RequestCount < 2; i++) await Task.Delay(20);
+        await Task.Delay(200);
+        Assert.Equal(2, harness.Server.RequestCount);
+
+        harness.Server.Release();
+        await Task.WhenAll(captions);
+
+        Assert.Equal(6, harness.Server.RequestCount);
+        Assert.Equal(2, harness.Server.MaxInFlight);
+        Assert.All(captions, c => Assert.Equal(1, c.Result.Attempts));
+    }
+}
