@@ -7,12 +7,4 @@ namespace Annotator.Captioning;
 public sealed record CaptionChoice(string? Provider, string? Model)
 {
     public bool IsDefault => Provider is null && Model is null;
-
-    public override string ToString() => (Provider, Model) switch
-    {
-        (null, null) => "the default captioner",
-        ({ } p, null) => p,
-        (null, { } m) => $"the default provider with model {m}",
-        var (p, m) => $"{p} with model {m}",
-    };
 }
