@@ -46,7 +46,8 @@ public static class ServerSetup
         services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddMeter(ProcessingMetrics.MeterName);
+                // "Polly": the caption providers' resilience events (retries, circuit changes, timeouts).
+                metrics.AddAspNetCoreInstrumentation().AddMeter(ProcessingMetrics.MeterName, "Polly");
                 if (otlp) metrics.AddOtlpExporter();
             })
             .WithTracing(tracing =>
@@ -74,6 +75,7 @@ public static class ServerSetup
         app.UseOutputCache();
         app.MapStaticAssets();
         app.MapImagesApi();
+        app.MapRecaptionsApi();
         app.MapEventsApi();
         app.MapOpenApi();
         app.MapScalarApiReference(options => options.WithTitle("Annotator API"));

@@ -1,5 +1,8 @@
 using Annotator.Captioning;
+using Annotator.Captioning.Gemini;
 using Annotator.Captioning.Offline;
+using Annotator.Captioning.Ollama;
+using Annotator.Captioning.OpenAi;
 using Annotator.Catalog;
 using Annotator.Catalog.Sqlite;
 using Annotator.Events;
@@ -33,7 +36,13 @@ public static class AnnotatorServices
         services.AddOptionsFor<UploadOptions>(configuration, UploadOptions.Section)
             .PostConfigure(o => o.TempDirectory = Default(o.TempDirectory, Path.Combine(data, "uploads")));
         services.AddOptionsFor<ThumbnailOptions>(configuration, ThumbnailOptions.Section);
-        services.AddOptionsFor<CaptionOptions>(configuration, CaptionOptions.Section);
+        services.AddOptionsFor<CaptionOptions>(configuration, CaptionOptions.Section)
+            .PostConfigure(o =>
+            {
+                o.Provider = o.Provider.Trim().ToLowerInvariant();
+                o.Fallback = FallbackChain(configuration, o.Fallback);
+            });
+        services.AddSingleton<IValidateOptions<CaptionOptions>, CaptionOptionsValidation>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ImageChanges>();
@@ -46,7 +55,7 @@ public static class AnnotatorServices
         services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IObjectStore, FileSystemObjectStore>();
         services.AddSingleton<IThumbnailer, VipsThumbnailer>();
-        services.AddSingleton<ICaptioner, OfflineDescriber>();
+        AddCaptioners(services);
 
         services.AddSingleton<UploadService>();
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
@@ -57,6 +66,31 @@ public static class AnnotatorServices
             services.AddHostedService<OrphanSweeper>();
         }
         return services;
+    }
+
+    /// <summary>
+    /// The captioners: the offline describer, one typed HttpClient per model provider (no client-side timeout:
+    /// each provider's resilience pipeline times calls out), the per-provider pipelines, and the registry that
+    /// picks the one a caption needs.
+    /// </summary>
+    private static void AddCaptioners(IServiceCollection services)
+    {
+        services.AddSingleton<ProviderKeys>();
+        services.AddSingleton<CaptionResilience>();
+        services.AddSingleton<OfflineDescriber>();
+        services.AddHttpClient<GeminiCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<OpenAiCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<OllamaCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<Captioners>();
+        services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
+    }
+
+    /// <summary>Fallback as a list (<c>Fallback:0=offline</c>) or one comma-separated value (<c>Fallback=openai,offline</c>).</summary>
+    private static string[] FallbackChain(IConfiguration configuration, string[] bound)
+    {
+        var scalar = configuration[$"{CaptionOptions.Section}:Fallback"];
+        var names = string.IsNullOrWhiteSpace(scalar) ? bound : scalar.Split(',');
+        return [.. names.Select(n => n.Trim().ToLowerInvariant()).Where(n => n.Length > 0)];
     }
 
     private static OptionsBuilder<T> AddOptionsFor<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class =>

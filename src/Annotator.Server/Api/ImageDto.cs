@@ -55,7 +55,10 @@ public sealed record ImageDto(
                 caption?.LatencyMs,
                 caption?.InputTokens,
                 caption?.OutputTokens,
-                image.Caption.Attempts),
+                image.Caption.Attempts,
+                caption?.Attempts,
+                caption?.FallbackReason,
+                image.RequestedCaptioner is { } requested ? new CaptionChoiceDto(requested.Provider, requested.Model) : null),
             ExifDto.From(image.Facts));
     }
 }
@@ -63,9 +66,17 @@ public sealed record ImageDto(
 public sealed record ThumbnailDto(
     string State, string? Url, string? PreviewUrl, string? Error, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Attempts);
 
+/// <summary>
+/// The caption work and the latest caption. <c>Attempts</c> counts runs of the caption work; <c>ProviderAttempts</c>
+/// the calls to the provider that made the current caption. <c>Requested</c> is the provider/model of a pending
+/// re-caption (null: the default captioner).
+/// </summary>
 public sealed record CaptionDto(
     string State, string? Text, IReadOnlyList<string> Tags, string? Provider, string? Model, string? Error,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? LatencyMs, int? InputTokens, int? OutputTokens, int Attempts);
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? LatencyMs, int? InputTokens, int? OutputTokens, int Attempts,
+    int? ProviderAttempts, string? FallbackReason, CaptionChoiceDto? Requested);
+
+public sealed record CaptionChoiceDto(string? Provider, string? Model);
 
 public sealed record ExifDto(
     string? Camera, string? Lens, DateTime? TakenAt, double? Latitude, double? Longitude,

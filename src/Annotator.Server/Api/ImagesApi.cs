@@ -1,3 +1,4 @@
+using Annotator.Captioning;
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
@@ -39,7 +40,10 @@ public static class ImagesApi
 
         images.MapGet("/{id}", GetAsync).WithSummary("One image with its processing states, caption and EXIF facts");
         images.MapPost("/{id}/retry", RetryAsync).WithSummary("Retry failed thumbnail or caption work");
-        images.MapPost("/{id}/recaption", RecaptionAsync).WithSummary("Make a new caption; the current one stays until it succeeds");
+        images.MapPost("/{id}/recaption", RecaptionAsync)
+            .WithSummary("Make a new caption, optionally with another provider or model; the current one stays until it succeeds")
+            .WithDescription("Optional JSON body { \"provider\": \"gemini\", \"model\": \"…\" }; without one the configured captioner runs. "
+                + "An unknown or unconfigured provider, or an invalid model name, is a 400 problem.");
         images.MapDelete("/{id}", DeleteAsync).WithSummary("Delete the image and every object made from it");
 
         images.MapObjectEndpoints();
@@ -80,12 +84,17 @@ public static class ImagesApi
         return await AcceptedAsync(image.Id, catalog, cancellationToken);
     }
 
-    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RecaptionAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RecaptionAsync(
+        string id, IImageCatalog catalog, Captioners captioners, CancellationToken cancellationToken, RecaptionBody? body = null)
     {
         if (await FindAsync(id, catalog, cancellationToken) is not { } image) return NotFound(id);
-        await catalog.RecaptionAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), cancellationToken);
+        if (RecaptionsApi.Choose(body?.Provider, body?.Model, captioners, out var choice) is { } problem) return problem;
+        await catalog.RecaptionAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), choice, cancellationToken);
         return await AcceptedAsync(image.Id, catalog, cancellationToken);
     }
+
+    /// <summary>The optional body of <c>POST /api/images/{id}/recaption</c>.</summary>
+    public sealed record RecaptionBody(string? Provider, string? Model);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IImageCatalog catalog, IObjectStore store, CancellationToken cancellationToken)
     {

@@ -18,6 +18,10 @@ public sealed record ImageRecord
     public WorkStatus Caption { get; init; } = WorkStatus.New;
     /// <summary>The latest successful caption; kept while a re-caption runs or after it fails.</summary>
     public Caption? CaptionResult { get; init; }
+    /// <summary>The provider and model a pending re-caption asked for; null for the configured default.</summary>
+    public CaptionChoice? RequestedCaptioner { get; init; }
+    /// <summary>Grows with every re-caption request, so a caption started before it cannot overwrite the newer one.</summary>
+    public long CaptionGeneration { get; init; }
 
     public WorkState State => WorkStates.Combine(Thumbnail.State, Caption.State);
 }

@@ -9,16 +9,20 @@ using Microsoft.Extensions.Options;
 
 namespace Annotator.Processing;
 
-/// <summary>ObjectCreated(raw/…) → a caption and tags from the configured <see cref="ICaptioner"/>, caption state done or failed.</summary>
+/// <summary>
+/// ObjectCreated(raw/…) → a caption and tags, caption state done or failed. The captioner is the configured
+/// chain, or the provider and model a pending re-caption asked for (<see cref="ImageRecord.RequestedCaptioner"/>).
+/// </summary>
 public sealed class CreateAnnotation(
-    IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, ICaptioner captioner,
+    IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
     IOptions<CaptionOptions> options, ILogger<CreateAnnotation> logger) : IObjectCreatedHandler
 {
-    private readonly CaptionOptions _options = options.Value;
+    private CaptionOptions _options => options.Value;
 
     public string Name => "caption";
 
-    public int Concurrency { get; } = options.Value.Concurrency is > 0 and var n ? n : Environment.ProcessorCount;
+    /// <summary>Enough workers to keep the provider at its concurrency limit, so the provider, not this queue, sets the pace.</summary>
+    public int Concurrency => _options.Concurrency is > 0 and var n ? n : captioners.DefaultConcurrency;
 
     public async Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
     {
@@ -27,8 +31,10 @@ public sealed class CreateAnnotation(
         if (image is null) return;
 
         using var timer = ProcessingMetrics.Time(Work.Caption);
+        var provider = image.RequestedCaptioner?.Provider ?? captioners.DefaultProvider;
         try
         {
+            var captioner = captioners.Create(image.RequestedCaptioner);
             EncodedImage small;
             await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
@@ -37,8 +43,10 @@ public sealed class CreateAnnotation(
             var started = Stopwatch.GetTimestamp();
             var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), cancellationToken);
             caption = caption with { LatencyMs = caption.LatencyMs ?? (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
-            await catalog.CompleteCaptionAsync(id, caption, cancellationToken);
+            if (!await catalog.CompleteCaptionAsync(id, image.CaptionGeneration, caption, cancellationToken))
+                logger.LogDebug("Caption of {Id} was superseded by a newer re-caption or the image was deleted", id);
             ProcessingMetrics.Outcome(Work.Caption, "done");
+            CaptionMetrics.Done(caption);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -47,10 +55,17 @@ public sealed class CreateAnnotation(
         }
         catch (Exception e)
         {
-            var reason = e is ImageDecodeException or CaptionFailedException ? e.Message : $"captioning failed unexpectedly: {e.Message}";
-            logger.LogWarning(e, "Caption of {Id} failed: {Reason}", id, reason);
-            await catalog.FailAsync(id, Work.Caption, reason, CancellationToken.None);
+            var (reason, kind) = e switch
+            {
+                CaptionFailedException f => (f.Message, f.Kind),
+                ImageDecodeException => (e.Message, CaptionFailure.BadRequest),
+                _ => ($"captioning failed unexpectedly: {e.Message}", CaptionFailure.Unexpected),
+            };
+            if (e is CaptionFailedException) logger.LogWarning("Caption of {Id} failed: {Reason}", id, reason);
+            else logger.LogWarning(e, "Caption of {Id} failed: {Reason}", id, reason);
+            await catalog.FailCaptionAsync(id, image.CaptionGeneration, reason, CancellationToken.None);
             ProcessingMetrics.Outcome(Work.Caption, "failed");
+            CaptionMetrics.Failed(provider, kind);
         }
     }
 }

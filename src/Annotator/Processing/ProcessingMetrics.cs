@@ -8,7 +8,7 @@ namespace Annotator.Processing;
 public static class ProcessingMetrics
 {
     public const string MeterName = "Annotator";
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         "annotator.work.duration", "s", "Time to make a thumbnail set or a caption, per image");
     private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>(

@@ -1,6 +1,6 @@
+using Annotator.Processing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Annotator.Processing;
 using NetVips;
 
 namespace Annotator.Thumbnails;

@@ -39,6 +39,12 @@ public sealed class SqliteCatalogTests : IDisposable
         return image;
     }
 
+    private async Task CaptionAsync(ImageId id, Caption caption)
+    {
+        var started = (await _catalog.StartAsync(id, Work.Caption, CancellationToken.None))!;
+        Assert.True(await _catalog.CompleteCaptionAsync(id, started.CaptionGeneration, caption, CancellationToken.None));
+    }
+
     private static Caption CaptionOf(string text, params string[] tags) => new() { Text = text, Tags = tags, Provider = "offline", Model = "m" };
 
     [Fact]
@@ -76,10 +82,8 @@ public sealed class SqliteCatalogTests : IDisposable
     {
         var dog = await AddAsync("holiday-2024.jpg");
         var cat = await AddAsync("IMG_0001.jpg");
-        await _catalog.StartAsync(dog.Id, Work.Caption, CancellationToken.None);
-        await _catalog.CompleteCaptionAsync(dog.Id, CaptionOf("A brown dog on a beach.", "dog", "beach"), CancellationToken.None);
-        await _catalog.StartAsync(cat.Id, Work.Caption, CancellationToken.None);
-        await _catalog.CompleteCaptionAsync(cat.Id, CaptionOf("A cat asleep.", "cat", "indoors"), CancellationToken.None);
+        await CaptionAsync(dog.Id, CaptionOf("A brown dog on a beach.", "dog", "beach"));
+        await CaptionAsync(cat.Id, CaptionOf("A cat asleep.", "cat", "indoors"));
 
         async Task<IEnumerable<ImageId>> Find(string q) => (await _catalog.ListAsync(new ImageQuery(null, 10, q, null), CancellationToken.None)).Items.Select(i => i.Id);
 
@@ -101,9 +105,9 @@ public sealed class SqliteCatalogTests : IDisposable
         var done = await AddAsync("c.jpg");
         await _catalog.StartAsync(failed.Id, Work.Thumbnail, CancellationToken.None);
         await _catalog.FailAsync(failed.Id, Work.Thumbnail, "broken", CancellationToken.None);
-        foreach (var work in new[] { Work.Thumbnail, Work.Caption }) await _catalog.StartAsync(done.Id, work, CancellationToken.None);
+        await _catalog.StartAsync(done.Id, Work.Thumbnail, CancellationToken.None);
         await _catalog.CompleteThumbnailAsync(done.Id, CancellationToken.None);
-        await _catalog.CompleteCaptionAsync(done.Id, CaptionOf("x"), CancellationToken.None);
+        await CaptionAsync(done.Id, CaptionOf("x"));
 
         async Task<ImageId[]> With(WorkState state) => [.. (await _catalog.ListAsync(new ImageQuery(null, 10, null, state), CancellationToken.None)).Items.Select(i => i.Id)];
 
@@ -149,16 +153,14 @@ public sealed class SqliteCatalogTests : IDisposable
     public async Task A_recaption_keeps_the_old_caption_until_the_new_one_arrives()
     {
         var image = await AddAsync("a.jpg");
-        await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
-        await _catalog.CompleteCaptionAsync(image.Id, CaptionOf("old words", "old"), CancellationToken.None);
+        await CaptionAsync(image.Id, CaptionOf("old words", "old"));
 
-        await _catalog.RecaptionAsync(image.Id, $"raw/{image.Id}.jpg", CancellationToken.None);
+        await _catalog.RecaptionAsync(image.Id, $"raw/{image.Id}.jpg", choice: null, CancellationToken.None);
         var waiting = (await _catalog.GetAsync(image.Id, CancellationToken.None))!;
         Assert.Equal(WorkState.Pending, waiting.Caption.State);
         Assert.Equal("old words", waiting.CaptionResult!.Text);
 
-        await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
-        await _catalog.CompleteCaptionAsync(image.Id, CaptionOf("new words", "new"), CancellationToken.None);
+        await CaptionAsync(image.Id, CaptionOf("new words", "new"));
         var page = await _catalog.ListAsync(new ImageQuery(null, 10, "old", null), CancellationToken.None);
         Assert.Empty(page.Items);
         Assert.Equal("new words", (await _catalog.GetAsync(image.Id, CancellationToken.None))!.CaptionResult!.Text);

@@ -120,6 +120,21 @@ public sealed class VipsThumbnailerTests
         Assert.Equal((1536, 864), (image.Width, image.Height));
     }
 
+    [Theory]
+    [InlineData("scan-lzw.tiff")] // embeds an ICC profile
+    [InlineData("nikon-gps.jpg")] // has none
+    public async Task The_caption_image_has_the_colours_of_a_full_sRGB_conversion(string file)
+    {
+        await using var stream = File.OpenRead(TestData.Image(file));
+        var caption = await _thumbnailer.CreateCaptionImageAsync(stream, 512, CancellationToken.None);
+
+        using var reference = Image.ThumbnailBuffer(File.ReadAllBytes(TestData.Image(file)), 512, height: 512, outputProfile: "srgb");
+        using var flat = reference.HasAlpha() ? reference.Flatten(background: [255, 255, 255]) : reference.Copy();
+        var expected = new EncodedImage(flat.JpegsaveBuffer(q: 85), flat.Width, flat.Height);
+        Assert.Equal((expected.Width, expected.Height), (caption.Width, caption.Height));
+        Assert.True(Difference(caption, expected) < 2, $"mean difference {Difference(caption, expected):0.00} per channel");
+    }
+
     private static double Difference(EncodedImage a, EncodedImage b)
     {
         using var left = Image.NewFromBuffer(a.Bytes);

@@ -13,7 +13,9 @@ public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
 {
     public string Provider => "offline";
 
-    public string Model => "describer-1";
+    public const string ModelName = "describer-1";
+
+    public string Model => ModelName;
 
     public async Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken)
     {

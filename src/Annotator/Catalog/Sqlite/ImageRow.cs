@@ -12,7 +12,8 @@ internal sealed class ImageRow
         thumb_state, thumb_error, thumb_started_at, thumb_finished_at, thumb_attempts,
         caption_state, caption_error, caption_started_at, caption_finished_at, caption_attempts,
         caption_text, caption_tags, caption_provider, caption_model, caption_latency_ms,
-        caption_input_tokens, caption_output_tokens, caption_model_attempts
+        caption_input_tokens, caption_output_tokens, caption_model_attempts, caption_fallback_reason,
+        caption_request_provider, caption_request_model, caption_generation
         """;
 
     public string Id { get; set; } = "";
@@ -41,6 +42,10 @@ internal sealed class ImageRow
     public long? CaptionInputTokens { get; set; }
     public long? CaptionOutputTokens { get; set; }
     public long? CaptionModelAttempts { get; set; }
+    public string? CaptionFallbackReason { get; set; }
+    public string? CaptionRequestProvider { get; set; }
+    public string? CaptionRequestModel { get; set; }
+    public long CaptionGeneration { get; set; }
 
     public ImageRecord ToRecord() => new()
     {
@@ -64,7 +69,12 @@ internal sealed class ImageRow
             InputTokens = (int?)CaptionInputTokens,
             OutputTokens = (int?)CaptionOutputTokens,
             Attempts = (int)(CaptionModelAttempts ?? 1),
+            FallbackReason = CaptionFallbackReason,
         },
+        RequestedCaptioner = CaptionRequestProvider is null && CaptionRequestModel is null
+            ? null
+            : new CaptionChoice(CaptionRequestProvider, CaptionRequestModel),
+        CaptionGeneration = CaptionGeneration,
     };
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

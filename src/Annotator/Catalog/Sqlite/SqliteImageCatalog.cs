@@ -45,31 +45,40 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
 
     public async Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string>();
         var parameters = new DynamicParameters();
+        var where = Filter(query.Search, query.State, parameters);
         if (query.Before is { } before)
         {
             where.Add("id < @before");
             parameters.Add("before", before.ToString());
         }
-        if (FullTextQuery.From(query.Search) is { } match)
-        {
-            where.Add("seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)");
-            parameters.Add("match", match);
-        }
-        if (query.State is { } state)
-        {
-            where.Add($"({CombinedState}) = @state");
-            parameters.Add("state", state.Name());
-        }
         parameters.Add("limit", query.Limit + 1);
-        var sql = $"SELECT {ImageRow.Columns} FROM images {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id DESC LIMIT @limit";
+        var sql = $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
 
         using var connection = database.Open();
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
         var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
         return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
     }
+
+    /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
+    private static List<string> Filter(string? search, WorkState? state, DynamicParameters parameters)
+    {
+        var where = new List<string>();
+        if (FullTextQuery.From(search) is { } match)
+        {
+            where.Add("seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)");
+            parameters.Add("match", match);
+        }
+        if (state is { } wanted)
+        {
+            where.Add($"({CombinedState}) = @state");
+            parameters.Add("state", wanted.Name());
+        }
+        return where;
+    }
+
+    private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
 
     public async Task<ImageRecord?> StartAsync(ImageId id, Work work, CancellationToken cancellationToken)
     {
@@ -116,22 +125,32 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         return found;
     }
 
-    public async Task<bool> CompleteCaptionAsync(ImageId id, Caption caption, CancellationToken cancellationToken)
+    public async Task<bool> CompleteCaptionAsync(ImageId id, long generation, Caption caption, CancellationToken cancellationToken)
     {
         var found = await database.WriteAsync((connection, transaction) => connection.Execute("""
             UPDATE images SET caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
                 caption_text = @Text, caption_tags = @tags, caption_provider = @Provider, caption_model = @Model,
                 caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
-                caption_model_attempts = @Attempts
-            WHERE id = @id
+                caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
+                caption_request_provider = NULL, caption_request_model = NULL
+            WHERE id = @id AND caption_generation = @generation
             """,
             new
             {
-                id = id.ToString(), now = Now(), caption.Text, tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model,
-                caption.LatencyMs, caption.InputTokens, caption.OutputTokens, caption.Attempts,
+                id = id.ToString(), generation, now = Now(), caption.Text, tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model,
+                caption.LatencyMs, caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
             }, transaction), cancellationToken) > 0;
         Announce(id);
         return found;
+    }
+
+    public async Task FailCaptionAsync(ImageId id, long generation, string reason, CancellationToken cancellationToken)
+    {
+        await database.WriteAsync((connection, transaction) => connection.Execute("""
+            UPDATE images SET caption_state = 'failed', caption_finished_at = @now, caption_error = @reason
+            WHERE id = @id AND caption_generation = @generation
+            """, new { id = id.ToString(), generation, now = Now(), reason }, transaction), cancellationToken);
+        Announce(id);
     }
 
     public async Task FailAsync(ImageId id, Work work, string reason, CancellationToken cancellationToken)
@@ -162,20 +181,97 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         return found;
     }
 
-    public async Task<bool> RecaptionAsync(ImageId id, string rawKey, CancellationToken cancellationToken)
+    public async Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken)
     {
         var found = await database.WriteAsync((connection, transaction) =>
         {
-            var updated = connection.Execute("""
-                UPDATE images SET caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
-                                  caption_started_at = NULL, caption_finished_at = NULL
-                WHERE id = @id
-                """, new { id = id.ToString() }, transaction);
+            var updated = connection.Execute($"UPDATE images SET {RecaptionSet} WHERE id = @id",
+                new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction);
             if (updated > 0) AppendOutbox(connection, transaction, rawKey, Now());
             return updated > 0;
         }, cancellationToken);
         if (found) Announce(id);
         return found;
+    }
+
+    public async Task<RecaptionJob> RecaptionAllAsync(
+        string? search, WorkState? state, CaptionChoice? choice, Func<ImageId, ImageFormat, string> rawKeyOf, CancellationToken cancellationToken)
+    {
+        var jobId = Guid.CreateVersion7().ToString();
+        var now = Now();
+        var parameters = new DynamicParameters(new { provider = choice?.Provider, model = choice?.Model });
+        var where = Filter(search, state, parameters);
+        var ids = await database.WriteAsync((connection, transaction) =>
+        {
+            // Jobs are kept a week; their progress is only interesting while they run.
+            connection.Execute("DELETE FROM recaption_jobs WHERE created_at < @cutoff",
+                new { cutoff = now - (long)TimeSpan.FromDays(7).TotalMilliseconds }, transaction);
+            var images = connection.Query<(string Id, string Format)>(
+                $"UPDATE images SET {RecaptionSet} {Where(where)} RETURNING id, format", parameters, transaction).AsList();
+            connection.Execute("""
+                INSERT INTO recaption_jobs (id, created_at, provider, model, search, state, total)
+                VALUES (@jobId, @now, @provider, @model, @search, @state, @total)
+                """,
+                new { jobId, now, provider = choice?.Provider, model = choice?.Model, search, state = state?.Name(), total = images.Count }, transaction);
+            connection.Execute("INSERT INTO recaption_job_images (job_id, image_id) VALUES (@jobId, @Id)",
+                images.Select(i => new { jobId, i.Id }), transaction);
+            connection.Execute("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)",
+                images.Select(i => new
+                {
+                    rawKey = rawKeyOf(ImageId.TryParse(i.Id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{i.Id}' in the catalog."),
+                        Enum.Parse<ImageFormat>(i.Format)),
+                    now,
+                }), transaction);
+            return images.Select(i => i.Id).ToList();
+        }, cancellationToken);
+        foreach (var id in ids)
+            if (ImageId.TryParse(id, out var parsed)) changes.Publish(new ImageChange(parsed, Deleted: false));
+        outboxSignal.Pulse();
+        return new RecaptionJob(jobId, DateTimeOffset.FromUnixTimeMilliseconds(now), choice, search, state, ids.Count, 0, 0, 0);
+    }
+
+    public async Task<RecaptionJob?> GetRecaptionJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition("""
+            SELECT j.id, j.created_at, j.provider, j.model, j.search, j.state, j.total,
+                   count(i.id) AS present,
+                   coalesce(sum(i.caption_state = 'done'), 0) AS done,
+                   coalesce(sum(i.caption_state = 'failed'), 0) AS failed
+            FROM recaption_jobs j
+            LEFT JOIN recaption_job_images ji ON ji.job_id = j.id
+            LEFT JOIN images i ON i.id = ji.image_id
+            WHERE j.id = @jobId
+            GROUP BY j.id
+            """, new { jobId }, cancellationToken: cancellationToken));
+        if (row is null) return null;
+        return new RecaptionJob(
+            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
+            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
+            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
+            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
+    }
+
+    /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
+    private const string RecaptionSet = """
+        caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
+        caption_started_at = NULL, caption_finished_at = NULL,
+        caption_request_provider = @provider, caption_request_model = @model,
+        caption_generation = caption_generation + 1
+        """;
+
+    private sealed class JobRow
+    {
+        public string Id { get; set; } = "";
+        public long CreatedAt { get; set; }
+        public string? Provider { get; set; }
+        public string? Model { get; set; }
+        public string? Search { get; set; }
+        public string? State { get; set; }
+        public long Total { get; set; }
+        public long Present { get; set; }
+        public long Done { get; set; }
+        public long Failed { get; set; }
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)

@@ -31,8 +31,28 @@ internal static class SqliteSchema
             caption_latency_ms INTEGER,
             caption_input_tokens INTEGER,
             caption_output_tokens INTEGER,
-            caption_model_attempts INTEGER
+            caption_model_attempts INTEGER,
+            caption_fallback_reason TEXT,         -- why the providers before a fallback failed
+            caption_request_provider TEXT,        -- a pending re-caption's provider (NULL: the default)
+            caption_request_model TEXT,           -- a pending re-caption's model (NULL: the provider's default)
+            caption_generation INTEGER NOT NULL DEFAULT 0 -- grows with every re-caption request
         );
+
+        CREATE TABLE IF NOT EXISTS recaption_jobs (
+            id TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            provider TEXT,
+            model TEXT,
+            search TEXT,
+            state TEXT,
+            total INTEGER NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS recaption_job_images (
+            job_id TEXT NOT NULL REFERENCES recaption_jobs(id) ON DELETE CASCADE,
+            image_id TEXT NOT NULL,
+            PRIMARY KEY (job_id, image_id)
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS outbox (
             id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Captioning.Ollama;
+
+/// <summary>
+/// Captions with a local Ollama server's native API: <c>POST {BaseUrl}api/chat</c>, not streamed, with the JPEG
+/// in the message's <c>images</c> (base64) and the answer's JSON Schema as <c>format</c> (structured outputs).
+/// Token counts come from prompt_eval_count and eval_count.
+/// </summary>
+public sealed class OllamaCaptioner(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
+    : ModelCaptioner(resilience, options.Value.Ollama.Model)
+{
+    private readonly OllamaOptions _options = options.Value.Ollama;
+    private readonly CaptionPrompt _prompt = CaptionPrompt.From(options.Value);
+
+    public override string Provider => "ollama";
+
+    public override string DisplayName => $"Ollama at {_options.BaseUri.Authority}";
+
+    protected override async Task<Caption> AttemptAsync(CaptionRequest request, CancellationToken cancellationToken)
+    {
+        var key = keys.Get(Provider);
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.BaseUri, "api/chat"))
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["model"] = Model,
+                ["messages"] = new JsonArray(new JsonObject
+                {
+                    ["role"] = "user",
+                    ["content"] = _prompt.Text,
+                    ["images"] = new JsonArray(Convert.ToBase64String(request.Jpeg.Span)),
+                }),
+                ["stream"] = false,
+                ["format"] = CaptionPrompt.JsonSchema(),
+            }),
+        };
+        if (key is not null) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw ProviderErrors.Unreachable(DisplayName, _options.BaseUri, e, "; is `ollama serve` running there?");
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode) throw Error(response, body, key);
+            return Read(body);
+        }
+    }
+
+    private Caption Read(string body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that is not valid JSON ({e.Message})", transient: true, inner: e);
+        }
+        using var _ = document;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that is not a JSON object", transient: true);
+        if (Text(root, "error") is { } error)
+            throw new ProviderException(CaptionFailure.Unavailable, $"{DisplayName} failed: {ProviderErrors.Clean(error, null)}", transient: true);
+        var content = root.TryGetProperty("message", out var reply) ? Text(reply, "content") : null;
+        var (caption, tags) = CaptionReply.Parse(content, DisplayName);
+        return new Caption
+        {
+            Text = caption,
+            Tags = tags,
+            Provider = Provider,
+            Model = Text(root, "model") is { Length: > 0 } model ? model : Model,
+            InputTokens = Int(root, "prompt_eval_count"),
+            OutputTokens = Int(root, "eval_count"),
+        };
+    }
+
+    private ProviderException Error(HttpResponseMessage response, string body, string? key)
+    {
+        string? message;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            message = document.RootElement.ValueKind == JsonValueKind.Object ? Text(document.RootElement, "error") : null;
+        }
+        catch (JsonException)
+        {
+            message = body.Length > 0 && !body.TrimStart().StartsWith('<') ? body : response.ReasonPhrase;
+        }
+        var keyHint = key is null ? $"the server wants a key: {ProviderKeys.HowToSet(Provider)}" : $"check {ProviderKeys.Variable(Provider)}";
+        return ProviderErrors.FromStatus((int)response.StatusCode, DisplayName, null, message, ProviderErrors.RetryAfter(response.Headers, time),
+            keyHint, Model, $"run `ollama pull {Model}` on that server, or check {_options.Path("Model")}", key);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int? Int(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
+}
