@@ -44,7 +44,9 @@ public sealed class CreateThumbnail(
         catch (Exception e)
         {
             var reason = e is ImageDecodeException ? e.Message : $"thumbnail failed unexpectedly: {e.Message}";
-            logger.LogWarning(e, "Thumbnail of {Id} failed: {Reason}", id, reason);
+            // A picture that cannot be decoded is expected now and then; only the unexpected gets a stack trace.
+            if (e is ImageDecodeException) logger.LogWarning("Thumbnail of {Id} failed: {Reason}", id, reason);
+            else logger.LogError(e, "Thumbnail of {Id} failed: {Reason}", id, reason);
             await catalog.FailAsync(id, Work.Thumbnail, reason, CancellationToken.None);
             ProcessingMetrics.Outcome(Work.Thumbnail, "failed");
         }
