@@ -253,7 +253,8 @@ function settleRecaption(caption) {
     say(`Re-caption finished: a new caption by ${by}${caption.fallbackReason ? ', the fallback' : ''}.`);
   }
   // The button was disabled while the caption was written, which dropped keyboard focus: give it back.
-  if (document.activeElement === document.body || document.activeElement === null) buttons.recaption.focus({ preventScroll: true });
+  const focused = document.activeElement;
+  if (!focused || focused === document.body || focused === buttons.recaption) buttons.recaption.focus({ preventScroll: true });
 }
 
 function showMissing() {
