@@ -91,12 +91,25 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Server is not null) await Server.DisposeAsync();
     }
 
-    /// <summary>A fresh context and page on the server, watching for script errors and CSP violations.</summary>
-    public async Task<BrowserPage> NewPageAsync(ITestOutputHelper output, BrowserNewContextOptions? options = null)
+    /// <summary>
+    /// A fresh context and page on the shared server (or on <paramref name="server"/>, a test class's own),
+    /// watching for script errors and CSP violations.
+    /// </summary>
+    public async Task<BrowserPage> NewPageAsync(ITestOutputHelper output, BrowserNewContextOptions? options = null, AnnotatorProcess? server = null)
     {
-        EnsureServerRuns();
+        Func<string?> death = ServerDeath;
+        if (server is not null)
+        {
+            death = () => server.HasExited ? $"The server process has ended (exit code {server.ExitCode}). Its output:\n{server.Output}" : null;
+            if (death() is { } dead) throw new InvalidOperationException(dead);
+        }
+        else
+        {
+            EnsureServerRuns();
+        }
+        server ??= Server;
         options ??= new();
-        options.BaseURL = Server.BaseAddress.ToString().TrimEnd('/');
+        options.BaseURL = server.BaseAddress.ToString().TrimEnd('/');
         options.Locale ??= "en-US";
         options.TimezoneId ??= "UTC";
         options.ViewportSize ??= new ViewportSize { Width = 1280, Height = 900 };
@@ -104,7 +117,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         context.SetDefaultTimeout(PatienceMs);
         context.SetDefaultNavigationTimeout(PatienceMs);
         var page = await context.NewPageAsync();
-        return await BrowserPage.WatchAsync(context, page, output, ServerDeath);
+        return await BrowserPage.WatchAsync(context, page, output, death);
     }
 }
 

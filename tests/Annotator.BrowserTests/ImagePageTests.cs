@@ -85,7 +85,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(tab.Locator("#live-status")).ToHaveAttributeAsync("data-live", "open");
 
         await tab.Locator("#recaption").ClickAsync();
-        await Expect(tab.Locator("#page-status")).ToHaveTextAsync("Re-caption finished.");
+        await Expect(tab.Locator("#page-status")).ToHaveTextAsync("Re-caption finished: a new caption by Offline describer (describer-1).");
         // A later finish time, delivered by the live stream, without a reload.
         await Expect(caption).Not.ToHaveAttributeAsync("data-finished-at", new Regex($"^({Regex.Escape(finishedBefore)})?$"));
         await Expect(caption).ToHaveAttributeAsync("data-state", "done");

@@ -31,10 +31,12 @@ export function problemMessage(status, body, statusText = '') {
   return `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`;
 }
 
-async function request(method, url, { signal, allowNotFound = false } = {}) {
+async function request(method, url, { signal, allowNotFound = false, json } = {}) {
   let response;
+  const headers = { Accept: 'application/json' };
+  if (json !== undefined) headers['Content-Type'] = 'application/json';
   try {
-    response = await fetch(url, { method, signal, headers: { Accept: 'application/json' } });
+    response = await fetch(url, { method, signal, headers, body: json === undefined ? undefined : JSON.stringify(json) });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError('The server could not be reached. Check the connection and try again.', 0);
@@ -63,8 +65,38 @@ export function retryImage(id) {
   return request('POST', `/api/images/${encodeURIComponent(id)}/retry`);
 }
 
-export function recaptionImage(id) {
-  return request('POST', `/api/images/${encodeURIComponent(id)}/recaption`);
+/**
+ * Asks for a new caption. `choice` is `{ provider?, model? }`; without either the server's default
+ * captioner (with its fallbacks) writes it, exactly as a request with no body.
+ */
+export function recaptionImage(id, choice = {}) {
+  const body = choiceBody(choice);
+  return request('POST', `/api/images/${encodeURIComponent(id)}/recaption`, { json: body ?? undefined });
+}
+
+/** `GET /api/captioners`: `{ defaultProvider, fallback, providers: [{ provider, model, available, reason, … }] }`. */
+export function getCaptioners(signal) {
+  return request('GET', '/api/captioners', { signal });
+}
+
+/** Starts a bulk re-caption of what `q` and `state` select (neither: every image); resolves to the job. */
+export function startRecaptionJob({ q = '', state = '', provider = '', model = '' } = {}) {
+  const body = { ...choiceBody({ provider, model }) };
+  if (q) body.q = q;
+  if (state) body.state = state;
+  return request('POST', '/api/recaptions', { json: body });
+}
+
+/** A job's progress, or null when the server no longer knows it. */
+export function getRecaptionJob(id, signal) {
+  return request('GET', `/api/recaptions/${encodeURIComponent(id)}`, { signal, allowNotFound: true });
+}
+
+function choiceBody({ provider = '', model = '' }) {
+  const body = {};
+  if (provider && provider.trim()) body.provider = provider.trim();
+  if (model && model.trim()) body.model = model.trim();
+  return Object.keys(body).length ? body : null;
 }
 
 /** Resolves true when the image is gone (deleted now, or already gone before). */

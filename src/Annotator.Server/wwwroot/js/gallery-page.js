@@ -3,10 +3,20 @@
 import { Gallery } from './gallery.js';
 import { UploadQueue, acceptDrops } from './upload.js';
 import { connectLive } from './live.js';
+import { RecaptionJobPanel } from './recaption-job.js';
 
 const $ = id => document.getElementById(id);
 
-const gallery = new Gallery({ grid: $('grid'), status: $('gallery-status'), more: $('load-more') });
+let recaptions = null;
+const gallery = new Gallery({
+  grid: $('grid'),
+  status: $('gallery-status'),
+  more: $('load-more'),
+  onChange: () => recaptions?.refreshScope(),
+});
+// "Re-caption these results": what the gallery shows is what a new job re-captions.
+recaptions = new RecaptionJobPanel(() => ({ ...gallery.query, count: gallery.count, complete: gallery.complete, loaded: gallery.loaded }));
+recaptions.resume();
 
 const uploads = new UploadQueue({
   container: $('uploads'),

@@ -74,6 +74,13 @@ function renderCaption(slot, image) {
       title: 'Written by the built-in describer from colours and EXIF data, not by an AI model',
     }, 'offline description'));
   }
+  // A re-caption keeps the current text until the new one is ready (or failed): say so on the card.
+  if (caption.text && (caption.state === 'pending' || caption.state === 'processing')) {
+    children.push(el('span', { className: 'recaption-label', dataset: { state: caption.state } }, 'new caption on its way'));
+  } else if (caption.text && caption.state === 'failed') {
+    children.push(el('span', { className: 'recaption-label', dataset: { state: 'failed' }, title: caption.error ?? undefined },
+      'new caption failed'));
+  }
   slot.replaceChildren(...children);
   const img = slot.closest('.card')?.querySelector('img');
   if (img && caption.text) img.alt = caption.text;
@@ -112,8 +119,12 @@ export class Gallery {
   #observer = null;
   #touched = new Set();
   #deleted = new Set(); // a read that started before a delete may still list the image
+  #onChange;
+  #loaded = false; // the first page of the current search has arrived
 
-  constructor({ grid, status, more }) {
+  /** `onChange` runs whenever what is shown changes (a search, a page, a card added or removed). */
+  constructor({ grid, status, more, onChange = () => {} }) {
+    this.#onChange = onChange;
     this.#grid = grid;
     this.#status = status;
     this.#more = more;
@@ -135,6 +146,21 @@ export class Gallery {
     return this.#cards.size;
   }
 
+  /** The search shown: `{ q, state }`, empty strings for none. */
+  get query() {
+    return { ...this.#query };
+  }
+
+  /** True once the first page of the search shown has arrived. */
+  get loaded() {
+    return this.#loaded;
+  }
+
+  /** True when every image of the search is loaded (no further page), so `count` is the whole result. */
+  get complete() {
+    return this.#loaded && !this.#nextCursor;
+  }
+
   /** Shows the first page for a search (empty strings: everything). */
   async show(query) {
     this.#query = { q: query.q ?? '', state: query.state ?? '' };
@@ -144,6 +170,8 @@ export class Gallery {
     this.#grid.replaceChildren();
     this.#nextCursor = null;
     this.#loading = false;
+    this.#loaded = false;
+    this.#onChange();
     await this.#loadPage(null, true);
   }
 
@@ -179,6 +207,7 @@ export class Gallery {
       if (abort.signal.aborted) return;
       for (const image of page.items) this.upsert(image, 'list');
       this.#nextCursor = page.nextCursor || null;
+      this.#loaded = true;
       this.#describe();
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -251,6 +280,7 @@ export class Gallery {
   }
 
   #describe() {
+    this.#onChange();
     const n = this.#cards.size;
     if (n === 0) {
       this.#setStatus(this.filtered

@@ -2,6 +2,7 @@
 
 import { getImage, retryImage, recaptionImage, deleteImage } from './api.js';
 import { connectLive } from './live.js';
+import { CaptionerChoice, providerName, providerAndModel } from './captioners.js';
 import {
   el, badge, formatBytes, formatInstant, formatCameraTime, formatDuration, between, formatNumber, isOffline,
 } from './format.js';
@@ -15,6 +16,13 @@ const status = $('page-status');
 const layout = $('image-layout');
 const buttons = { retry: $('retry'), recaption: $('recaption'), delete: $('delete') };
 const dialog = $('confirm-delete');
+const recaptionForm = $('recaption-form');
+const choice = new CaptionerChoice({
+  select: $('recaption-provider'),
+  model: $('recaption-model'),
+  hint: $('recaption-hint'),
+  notes: $('recaption-unavailable'),
+});
 
 let image = null;
 let busy = false;
@@ -74,6 +82,13 @@ function renderPreview(current) {
     state === 'failed' && thumbnail.error ? el('span', { className: 'reason' }, thumbnail.error) : null));
 }
 
+/** Who is asked for the caption being written: the requested provider/model, else the default captioner. */
+function requestedBy(caption) {
+  const requested = caption.requested;
+  if (!requested || (!requested.provider && !requested.model)) return 'the default captioner';
+  return requested.provider ? providerAndModel(requested.provider, requested.model) : `the default provider with model ${requested.model}`;
+}
+
 function renderCaption(current) {
   const caption = current.caption ?? {};
   const parts = [];
@@ -83,9 +98,23 @@ function renderCaption(current) {
       parts.push(el('p', { className: 'offline-note' },
         el('span', { className: 'offline-label' }, 'offline description'),
         ' Written by the built-in describer from colours and EXIF data, not by an AI model.'));
+    } else if (caption.provider) {
+      parts.push(el('p', { className: 'caption-source' },
+        'Written by ', el('strong', {}, providerName(caption.provider)),
+        caption.model ? [' (', el('span', { className: 'caption-model' }, caption.model), ')'] : null,
+        Number.isFinite(caption.latencyMs) ? ` in ${formatDuration(caption.latencyMs)}` : null, '.'));
     }
-    if (caption.state === 'pending' || caption.state === 'processing') {
-      parts.push(el('p', { className: 'muted' }, 'A new caption is being written; this one stays until it is ready.'));
+    if (caption.fallbackReason) {
+      parts.push(el('p', { className: 'fallback-note', attrs: { role: 'note' } },
+        `Made by the fallback, ${providerName(caption.provider)}, because `, caption.fallbackReason));
+    }
+    if (working(caption)) {
+      parts.push(el('p', { className: 'caption-working' },
+        `A new caption is being written by ${requestedBy(caption)}; this one stays until it is ready.`));
+    } else if (caption.state === 'failed') {
+      parts.push(el('p', { className: 'reason', attrs: { role: 'note' } },
+        'The new caption could not be written: ', caption.error || 'no reason was recorded',
+        '. The caption above is the previous one.'));
     }
   } else {
     const text = {
@@ -164,7 +193,14 @@ function renderProcessing(current) {
       ['Model', caption.model],
       ['Latency', Number.isFinite(caption.latencyMs) ? formatDuration(caption.latencyMs) : null],
       ['Tokens', tokens],
+      ['Provider calls', Number.isFinite(caption.providerAttempts) ? String(caption.providerAttempts) : null],
+      ['Fallback because', caption.fallbackReason],
+      ['Requested', working(caption) && caption.requested ? requestedBy(caption) : null],
     ]));
+}
+
+function working(caption) {
+  return caption?.state === 'pending' || caption?.state === 'processing';
 }
 
 function updateButtons() {
@@ -172,6 +208,8 @@ function updateButtons() {
   const captioning = image && ['pending', 'processing'].includes(image.caption?.state);
   buttons.retry.disabled = gone || busy || !failed;
   buttons.recaption.disabled = gone || busy || captioning;
+  choice.disabled = gone || busy || captioning;
+  buttons.recaption.title = captioning ? 'A caption is being written' : '';
   buttons.delete.disabled = gone || busy;
   buttons.retry.title = failed ? 'Run the failed work again' : 'Nothing has failed';
   buttons.retry.classList.toggle('primary', Boolean(failed));
@@ -197,9 +235,26 @@ function settle() {
   if (!pendingAction || !image) return;
   const running = [image.thumbnail?.state, image.caption?.state].some(state => state === 'pending' || state === 'processing');
   if (running) return;
-  const failed = image.thumbnail?.state === 'failed' || image.caption?.state === 'failed';
-  say(failed ? `${pendingAction} finished, but something failed again: the reason is under Processing.` : `${pendingAction} finished.`, failed);
+  const action = pendingAction;
   pendingAction = null;
+  if (action === 'Re-caption') {
+    settleRecaption(image.caption ?? {});
+    return;
+  }
+  const failed = image.thumbnail?.state === 'failed' || image.caption?.state === 'failed';
+  say(failed ? `${action} finished, but something failed again: the reason is under Processing.` : `${action} finished.`, failed);
+}
+
+function settleRecaption(caption) {
+  if (caption.state === 'failed') {
+    say(`Re-caption failed: ${caption.error || 'no reason was recorded'}.${caption.text ? ' The previous caption is kept.' : ''}`, true);
+  } else {
+    const by = providerAndModel(caption.provider, caption.model);
+    say(`Re-caption finished: a new caption by ${by}${caption.fallbackReason ? ', the fallback' : ''}.`);
+  }
+  // The button was disabled while the caption was written, which dropped keyboard focus: give it back.
+  const focused = document.activeElement;
+  if (!focused || focused === document.body || focused === buttons.recaption) buttons.recaption.focus({ preventScroll: true });
 }
 
 function showMissing() {
@@ -225,7 +280,8 @@ async function act(name, action, doing) {
     if (result && result.id && liveUpdates === seen) render(result);
     else settle();
   } catch (error) {
-    say(`${name} failed: ${error.message}`, true);
+    if (error.status === 404) showMissing();
+    else say(`${name} ${error.status === 400 ? 'refused' : 'failed'}: ${error.message}`, true);
   } finally {
     busy = false;
     updateButtons();
@@ -233,7 +289,13 @@ async function act(name, action, doing) {
 }
 
 buttons.retry.addEventListener('click', () => act('Retry', retryImage, 'Retrying the failed work…'));
-buttons.recaption.addEventListener('click', () => act('Re-caption', recaptionImage, 'Writing a new caption…'));
+recaptionForm.addEventListener('submit', event => {
+  event.preventDefault();
+  if (buttons.recaption.disabled) return;
+  const chosen = choice.value;
+  act('Re-caption', imageId => recaptionImage(imageId, chosen), `Writing a new caption with ${choice.describe()}…`);
+});
+choice.load();
 
 buttons.delete.addEventListener('click', () => dialog.showModal());
 dialog.addEventListener('close', async () => {
