@@ -16,17 +16,21 @@ public sealed class OfflineDescriberTests
         new OfflineDescriber(Cpu).CaptionAsync(
             new CaptionRequest(image.JpegsaveBuffer(), image.Width, image.Height, facts ?? ImageFacts.None, "x.jpg"), CancellationToken.None);
 
+    /// <summary>A test photo described with the facts its upload would have read.</summary>
+    private static async Task<Caption> DescribePhotoAsync(string name)
+    {
+        await using var file = File.OpenRead(TestData.Image(name));
+        using var image = Image.NewFromFile(TestData.Image(name));
+        return await DescribeAsync(image, FactsReader.Read(file));
+    }
+
     private static Image Solid(int width, int height, params double[] rgb) =>
         (Image.Black(width, height) + rgb).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
 
     [Fact]
     public async Task A_dark_photo_is_called_dark_and_names_its_camera_and_date()
     {
-        await using var file = File.OpenRead(TestData.Image("canon-18mp-dark.jpg"));
-        var facts = FactsReader.Read(file);
-        using var image = Image.NewFromFile(TestData.Image("canon-18mp-dark.jpg"));
-
-        var caption = await DescribeAsync(image, facts);
+        var caption = await DescribePhotoAsync("canon-18mp-dark.jpg");
 
         Assert.StartsWith("A very dark landscape-format photo", caption.Text);
         Assert.Contains("taken with a Canon EOS 1300D", caption.Text);
@@ -65,11 +69,7 @@ public sealed class OfflineDescriberTests
     [Fact]
     public async Task A_geotagged_photo_says_so_without_giving_the_position()
     {
-        await using var file = File.OpenRead(TestData.Image("nikon-gps.jpg"));
-        var facts = FactsReader.Read(file);
-        using var image = Image.NewFromFile(TestData.Image("nikon-gps.jpg"));
-
-        var caption = await DescribeAsync(image, facts);
+        var caption = await DescribePhotoAsync("nikon-gps.jpg");
 
         Assert.Contains("records where it was taken", caption.Text);
         Assert.Contains("geotagged", caption.Tags);
