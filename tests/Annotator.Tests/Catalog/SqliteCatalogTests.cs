@@ -9,24 +9,9 @@ namespace Annotator.Tests.Catalog;
 
 public sealed class SqliteCatalogTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("annotator-catalog-").FullName;
-    private readonly SqliteDatabase _database;
-    private readonly SqliteImageCatalog _catalog;
-    private readonly SqliteOutbox _outbox;
-    private readonly ImageChanges _changes = new();
+    private readonly TempCatalog _temp = new();
 
-    public SqliteCatalogTests()
-    {
-        _database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(_folder, "test.db") } }));
-        _catalog = new SqliteImageCatalog(_database, _changes, new OutboxSignal(), TimeProvider.System);
-        _outbox = new SqliteOutbox(_database);
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private async Task<ImageRecord> AddAsync(string name, ImageFacts? facts = null)
     {
@@ -35,14 +20,14 @@ public sealed class SqliteCatalogTests : IDisposable
             Id = ImageId.New(), FileName = name, Format = ImageFormat.Jpeg, Width = 640, Height = 480, SizeBytes = 1234,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), Facts = facts ?? ImageFacts.None,
         };
-        await _catalog.AddAsync(image, $"raw/{image.Id}.jpg", CancellationToken.None);
+        await _temp.Catalog.AddAsync(image, $"raw/{image.Id}.jpg", CancellationToken.None);
         return image;
     }
 
     private async Task CaptionAsync(ImageId id, Caption caption)
     {
-        var started = (await _catalog.StartAsync(id, Work.Caption, CancellationToken.None))!;
-        Assert.True(await _catalog.CompleteCaptionAsync(id, started.CaptionGeneration, caption, CancellationToken.None));
+        var started = (await _temp.Catalog.StartAsync(id, Work.Caption, CancellationToken.None))!;
+        Assert.True(await _temp.Catalog.CompleteCaptionAsync(id, started.CaptionGeneration, caption, CancellationToken.None));
     }
 
     private static Caption CaptionOf(string text, params string[] tags) => new() { Text = text, Tags = tags, Provider = "offline", Model = "m" };
@@ -52,10 +37,10 @@ public sealed class SqliteCatalogTests : IDisposable
     {
         var added = await AddAsync("cat.jpg", new ImageFacts { CameraMake = "Canon", CameraModel = "Canon EOS 1300D", Latitude = 1.5 });
 
-        var read = await _catalog.GetAsync(added.Id, CancellationToken.None);
+        var read = await _temp.Catalog.GetAsync(added.Id, CancellationToken.None);
         Assert.Equal(added with { }, read! with { });
         Assert.Equal("Canon EOS 1300D", read.Facts.Camera);
-        var outbox = await _outbox.ReadAsync(0, 1, 10, CancellationToken.None);
+        var outbox = await _temp.Outbox.ReadAsync(0, 1, 10, CancellationToken.None);
         Assert.Equal($"raw/{added.Id}.jpg", Assert.Single(outbox).Event.Key);
     }
 
@@ -69,7 +54,7 @@ public sealed class SqliteCatalogTests : IDisposable
         ImageId? cursor = null;
         do
         {
-            var page = await _catalog.ListAsync(new ImageQuery(cursor, 3, null, null), CancellationToken.None);
+            var page = await _temp.Catalog.ListAsync(new ImageQuery(cursor, 3, null, null), CancellationToken.None);
             seen.AddRange(page.Items.Select(i => i.Id));
             cursor = page.Next;
         } while (cursor is not null);
@@ -85,7 +70,7 @@ public sealed class SqliteCatalogTests : IDisposable
         await CaptionAsync(dog.Id, CaptionOf("A brown dog on a beach.", "dog", "beach"));
         await CaptionAsync(cat.Id, CaptionOf("A cat asleep.", "cat", "indoors"));
 
-        async Task<IEnumerable<ImageId>> Find(string q) => (await _catalog.ListAsync(new ImageQuery(null, 10, q, null), CancellationToken.None)).Items.Select(i => i.Id);
+        async Task<IEnumerable<ImageId>> Find(string q) => (await _temp.Catalog.ListAsync(new ImageQuery(null, 10, q, null), CancellationToken.None)).Items.Select(i => i.Id);
 
         Assert.Equal([dog.Id], await Find("beach"));
         Assert.Equal([dog.Id], await Find("bro"));
@@ -103,37 +88,37 @@ public sealed class SqliteCatalogTests : IDisposable
         var pending = await AddAsync("a.jpg");
         var failed = await AddAsync("b.jpg");
         var done = await AddAsync("c.jpg");
-        await _catalog.StartAsync(failed.Id, Work.Thumbnail, CancellationToken.None);
-        await _catalog.FailAsync(failed.Id, Work.Thumbnail, "broken", CancellationToken.None);
-        await _catalog.StartAsync(done.Id, Work.Thumbnail, CancellationToken.None);
-        await _catalog.CompleteThumbnailAsync(done.Id, CancellationToken.None);
+        await _temp.Catalog.StartAsync(failed.Id, Work.Thumbnail, CancellationToken.None);
+        await _temp.Catalog.FailAsync(failed.Id, Work.Thumbnail, "broken", CancellationToken.None);
+        await _temp.Catalog.StartAsync(done.Id, Work.Thumbnail, CancellationToken.None);
+        await _temp.Catalog.CompleteThumbnailAsync(done.Id, CancellationToken.None);
         await CaptionAsync(done.Id, CaptionOf("x"));
 
-        async Task<ImageId[]> With(WorkState state) => [.. (await _catalog.ListAsync(new ImageQuery(null, 10, null, state), CancellationToken.None)).Items.Select(i => i.Id)];
+        async Task<ImageId[]> With(WorkState state) => [.. (await _temp.Catalog.ListAsync(new ImageQuery(null, 10, null, state), CancellationToken.None)).Items.Select(i => i.Id)];
 
         Assert.Equal([pending.Id], await With(WorkState.Pending));
         Assert.Equal([failed.Id], await With(WorkState.Failed));
         Assert.Equal([done.Id], await With(WorkState.Done));
-        Assert.Equal("broken", (await _catalog.GetAsync(failed.Id, CancellationToken.None))!.Thumbnail.Error);
+        Assert.Equal("broken", (await _temp.Catalog.GetAsync(failed.Id, CancellationToken.None))!.Thumbnail.Error);
     }
 
     [Fact]
     public async Task Done_work_is_not_started_again_and_a_retry_resets_only_what_failed()
     {
         var image = await AddAsync("a.jpg");
-        await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None);
-        await _catalog.CompleteThumbnailAsync(image.Id, CancellationToken.None);
-        await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
-        await _catalog.FailAsync(image.Id, Work.Caption, "model said no", CancellationToken.None);
+        await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None);
+        await _temp.Catalog.CompleteThumbnailAsync(image.Id, CancellationToken.None);
+        await _temp.Catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None);
+        await _temp.Catalog.FailAsync(image.Id, Work.Caption, "model said no", CancellationToken.None);
 
-        Assert.Null(await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));
-        Assert.Null(await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None));
+        Assert.Null(await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));
+        Assert.Null(await _temp.Catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None));
 
-        Assert.True(await _catalog.RetryAsync(image.Id, $"raw/{image.Id}.jpg", CancellationToken.None));
-        var retried = (await _catalog.GetAsync(image.Id, CancellationToken.None))!;
+        Assert.True(await _temp.Catalog.RetryAsync(image.Id, $"raw/{image.Id}.jpg", CancellationToken.None));
+        var retried = (await _temp.Catalog.GetAsync(image.Id, CancellationToken.None))!;
         Assert.Equal(WorkState.Done, retried.Thumbnail.State);
         Assert.Equal(WorkState.Pending, retried.Caption.State);
-        Assert.NotNull(await _catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None));
+        Assert.NotNull(await _temp.Catalog.StartAsync(image.Id, Work.Caption, CancellationToken.None));
     }
 
     [Fact]
@@ -141,10 +126,10 @@ public sealed class SqliteCatalogTests : IDisposable
     {
         var image = await AddAsync("poison.jpg");
         for (var i = 0; i < SqliteImageCatalog.MaxAttempts; i++)
-            Assert.NotNull(await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None)); // each "crashes": never completes
+            Assert.NotNull(await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None)); // each "crashes": never completes
 
-        Assert.Null(await _catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));
-        var status = (await _catalog.GetAsync(image.Id, CancellationToken.None))!.Thumbnail;
+        Assert.Null(await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));
+        var status = (await _temp.Catalog.GetAsync(image.Id, CancellationToken.None))!.Thumbnail;
         Assert.Equal(WorkState.Failed, status.State);
         Assert.Contains("interrupted", status.Error);
     }
@@ -155,43 +140,43 @@ public sealed class SqliteCatalogTests : IDisposable
         var image = await AddAsync("a.jpg");
         await CaptionAsync(image.Id, CaptionOf("old words", "old"));
 
-        await _catalog.RecaptionAsync(image.Id, $"raw/{image.Id}.jpg", choice: null, CancellationToken.None);
-        var waiting = (await _catalog.GetAsync(image.Id, CancellationToken.None))!;
+        await _temp.Catalog.RecaptionAsync(image.Id, $"raw/{image.Id}.jpg", choice: null, CancellationToken.None);
+        var waiting = (await _temp.Catalog.GetAsync(image.Id, CancellationToken.None))!;
         Assert.Equal(WorkState.Pending, waiting.Caption.State);
         Assert.Equal("old words", waiting.CaptionResult!.Text);
 
         await CaptionAsync(image.Id, CaptionOf("new words", "new"));
-        var page = await _catalog.ListAsync(new ImageQuery(null, 10, "old", null), CancellationToken.None);
+        var page = await _temp.Catalog.ListAsync(new ImageQuery(null, 10, "old", null), CancellationToken.None);
         Assert.Empty(page.Items);
-        Assert.Equal("new words", (await _catalog.GetAsync(image.Id, CancellationToken.None))!.CaptionResult!.Text);
+        Assert.Equal("new words", (await _temp.Catalog.GetAsync(image.Id, CancellationToken.None))!.CaptionResult!.Text);
     }
 
     [Fact]
     public async Task Deleting_removes_the_row_and_its_search_entry_and_announces_it()
     {
         var image = await AddAsync("gone.jpg");
-        using var listener = _changes.Subscribe();
+        using var listener = _temp.Changes.Subscribe();
 
-        Assert.NotNull(await _catalog.DeleteAsync(image.Id, CancellationToken.None));
+        Assert.NotNull(await _temp.Catalog.DeleteAsync(image.Id, CancellationToken.None));
 
-        Assert.Null(await _catalog.GetAsync(image.Id, CancellationToken.None));
-        Assert.Empty((await _catalog.ListAsync(new ImageQuery(null, 10, "gone", null), CancellationToken.None)).Items);
+        Assert.Null(await _temp.Catalog.GetAsync(image.Id, CancellationToken.None));
+        Assert.Empty((await _temp.Catalog.ListAsync(new ImageQuery(null, 10, "gone", null), CancellationToken.None)).Items);
         Assert.True(listener.Reader.TryRead(out var change) && change.Deleted && change.Id == image.Id);
-        Assert.Null(await _catalog.DeleteAsync(image.Id, CancellationToken.None));
-        Assert.False(await _catalog.CompleteThumbnailAsync(image.Id, CancellationToken.None));
+        Assert.Null(await _temp.Catalog.DeleteAsync(image.Id, CancellationToken.None));
+        Assert.False(await _temp.Catalog.CompleteThumbnailAsync(image.Id, CancellationToken.None));
     }
 
     [Fact]
     public async Task An_outbox_entry_leaves_only_when_every_subscriber_acknowledged_it()
     {
         await AddAsync("a.jpg");
-        var entry = Assert.Single(await _outbox.ReadAsync(0, 1, 10, CancellationToken.None));
+        var entry = Assert.Single(await _temp.Outbox.ReadAsync(0, 1, 10, CancellationToken.None));
 
-        await _outbox.AcknowledgeAsync(entry.Id, 1, 3, CancellationToken.None);
-        Assert.Empty(await _outbox.ReadAsync(0, 1, 10, CancellationToken.None));
-        Assert.Single(await _outbox.ReadAsync(0, 2, 10, CancellationToken.None));
+        await _temp.Outbox.AcknowledgeAsync(entry.Id, 1, 3, CancellationToken.None);
+        Assert.Empty(await _temp.Outbox.ReadAsync(0, 1, 10, CancellationToken.None));
+        Assert.Single(await _temp.Outbox.ReadAsync(0, 2, 10, CancellationToken.None));
 
-        await _outbox.AcknowledgeAsync(entry.Id, 2, 3, CancellationToken.None);
-        Assert.Empty(await _outbox.ReadAsync(0, 2, 10, CancellationToken.None));
+        await _temp.Outbox.AcknowledgeAsync(entry.Id, 2, 3, CancellationToken.None);
+        Assert.Empty(await _temp.Outbox.ReadAsync(0, 2, 10, CancellationToken.None));
     }
 }

@@ -12,22 +12,9 @@ namespace Annotator.Tests.Events;
 
 public sealed class InProcessEventBusTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("annotator-bus-").FullName;
-    private readonly SqliteDatabase _database;
-    private readonly SqliteImageCatalog _catalog;
-    private readonly OutboxSignal _signal = new();
+    private readonly TempCatalog _temp = new();
 
-    public InProcessEventBusTests()
-    {
-        _database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(_folder, "bus.db") } }));
-        _catalog = new SqliteImageCatalog(_database, new ImageChanges(), _signal, TimeProvider.System);
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private sealed class Recorder(string name, Func<ObjectCreated, bool>? fails = null) : IObjectCreatedHandler
     {
@@ -46,7 +33,7 @@ public sealed class InProcessEventBusTests : IDisposable
     {
         var id = ImageId.New();
         var key = $"raw/{id}.jpg";
-        await _catalog.AddAsync(new ImageRecord
+        await _temp.Catalog.AddAsync(new ImageRecord
         {
             Id = id, FileName = "a.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 1, CreatedAt = DateTimeOffset.UtcNow,
         }, key, CancellationToken.None);
@@ -55,7 +42,7 @@ public sealed class InProcessEventBusTests : IDisposable
 
     private async Task RunUntilAsync(IObjectCreatedHandler[] handlers, Func<bool> done)
     {
-        using var bus = new InProcessEventBus(new SqliteOutbox(_database), _signal, handlers, NullLogger<InProcessEventBus>.Instance);
+        using var bus = new InProcessEventBus(new SqliteOutbox(_temp.Database), _temp.Signal, handlers, NullLogger<InProcessEventBus>.Instance);
         await bus.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!done() && DateTime.UtcNow < deadline) await Task.Delay(20);
@@ -64,7 +51,7 @@ public sealed class InProcessEventBusTests : IDisposable
 
     private bool OutboxEmpty() => OutboxCountAsync(1).Result + OutboxCountAsync(2).Result == 0;
 
-    private async Task<int> OutboxCountAsync(int bit) => (await new SqliteOutbox(_database).ReadAsync(0, bit, 1000, CancellationToken.None)).Count;
+    private async Task<int> OutboxCountAsync(int bit) => (await new SqliteOutbox(_temp.Database).ReadAsync(0, bit, 1000, CancellationToken.None)).Count;
 
     [Fact]
     public async Task Every_subscriber_gets_every_event_and_finished_entries_leave_the_outbox()
@@ -85,7 +72,7 @@ public sealed class InProcessEventBusTests : IDisposable
     public async Task An_event_added_while_running_is_delivered_at_once()
     {
         var thumbnails = new Recorder("thumbnail");
-        using var bus = new InProcessEventBus(new SqliteOutbox(_database), _signal, [thumbnails], NullLogger<InProcessEventBus>.Instance);
+        using var bus = new InProcessEventBus(new SqliteOutbox(_temp.Database), _temp.Signal, [thumbnails], NullLogger<InProcessEventBus>.Instance);
         await bus.StartAsync(CancellationToken.None);
         await Task.Delay(100);
 

@@ -11,27 +11,18 @@ namespace Annotator.Tests.Storage;
 
 public sealed class OrphanSweeperTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("annotator-sweep-").FullName;
+    private readonly TempCatalog _temp = new();
     private readonly FileSystemObjectStore _store;
-    private readonly SqliteImageCatalog _catalog;
 
-    public OrphanSweeperTests()
-    {
-        _store = new FileSystemObjectStore(Options.Create(new StorageOptions { FileSystem = { Root = Path.Combine(_folder, "objects") } }));
-        var database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(_folder, "c.db") } }));
-        _catalog = new SqliteImageCatalog(database, new ImageChanges(), new OutboxSignal(), TimeProvider.System);
-    }
+    public OrphanSweeperTests() =>
+        _store = new FileSystemObjectStore(Options.Create(new StorageOptions { FileSystem = { Root = Path.Combine(_temp.Folder, "objects") } }));
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private async Task PutAsync(string key, TimeSpan age)
     {
         await _store.PutAsync(key, new MemoryStream([1, 2, 3]), "image/jpeg", CancellationToken.None);
-        File.SetLastWriteTimeUtc(Path.Combine(_folder, "objects", key), DateTime.UtcNow - age);
+        File.SetLastWriteTimeUtc(Path.Combine(_temp.Folder, "objects", key), DateTime.UtcNow - age);
     }
 
     private async Task<List<string>> KeysAsync() =>
@@ -41,7 +32,7 @@ public sealed class OrphanSweeperTests : IDisposable
     public async Task Old_objects_of_no_image_go_and_everything_else_stays()
     {
         var kept = ImageId.New();
-        await _catalog.AddAsync(new ImageRecord
+        await _temp.Catalog.AddAsync(new ImageRecord
         {
             Id = kept, FileName = "a.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 3, CreatedAt = DateTimeOffset.UtcNow,
         }, ObjectKeys.Raw(kept, ImageFormat.Jpeg), CancellationToken.None);
@@ -56,7 +47,7 @@ public sealed class OrphanSweeperTests : IDisposable
         await PutAsync(ObjectKeys.Raw(young, ImageFormat.Jpeg), TimeSpan.FromMinutes(1)); // an upload whose row is on its way
         await PutAsync("raw/not-ours.txt", old);
 
-        var removed = await new OrphanSweeper(_store, _catalog, TimeProvider.System, NullLogger<OrphanSweeper>.Instance).SweepAsync(CancellationToken.None);
+        var removed = await new OrphanSweeper(_store, _temp.Catalog, TimeProvider.System, NullLogger<OrphanSweeper>.Instance).SweepAsync(CancellationToken.None);
 
         Assert.Equal(3, removed);
         Assert.Equal(
