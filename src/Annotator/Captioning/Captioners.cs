@@ -18,34 +18,34 @@ public sealed partial class Captioners(
     IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience, IServiceProvider services, ILogger<Captioners> logger)
 {
     // Read on use, not at construction: the host builds the functions before it validates options at start-up.
-    private CaptionOptions _options => options.Value;
+    private CaptionOptions Settings => options.Value;
 
     /// <summary>The configured main provider.</summary>
-    public string DefaultProvider => _options.Provider;
+    public string DefaultProvider => Settings.Provider;
 
     /// <summary>The configured fallbacks, in order.</summary>
-    public IReadOnlyList<string> Fallback => _options.Fallback;
+    public IReadOnlyList<string> Fallback => Settings.Fallback;
 
     /// <summary>Captions in flight that keep the main provider busy: its concurrency limit (offline: one per core).</summary>
-    public int DefaultConcurrency => _options.For(_options.Provider)?.Concurrency ?? Environment.ProcessorCount;
+    public int DefaultConcurrency => Settings.For(Settings.Provider)?.Concurrency ?? Environment.ProcessorCount;
 
     /// <summary>The captioner for <paramref name="choice"/>; throws <see cref="CaptionFailedException"/> when it is not available here.</summary>
     public ICaptioner Create(CaptionChoice? choice = null)
     {
         if (choice is null || choice.IsDefault)
         {
-            var chain = _options.Chain;
+            var chain = Settings.Chain;
             if (chain.Count == 1) return Create(chain[0], null, pauseWhileOpen: true);
             return new FallbackCaptioner([.. chain.Select((p, i) => Create(p, null, pauseWhileOpen: i == chain.Count - 1))], logger);
         }
         if (Problem(choice) is { } problem) throw new CaptionFailedException(CaptionFailure.NotConfigured, problem);
-        return Create(choice.Provider ?? _options.Provider, choice.Model, pauseWhileOpen: true);
+        return Create(choice.Provider ?? Settings.Provider, choice.Model, pauseWhileOpen: true);
     }
 
     /// <summary>Why <paramref name="choice"/> cannot be used on this server, or null when it can.</summary>
     public string? Problem(CaptionChoice choice)
     {
-        var provider = choice.Provider ?? _options.Provider;
+        var provider = choice.Provider ?? Settings.Provider;
         if (!CaptionOptions.Providers.Contains(provider))
             return $"provider '{provider}' is not one of {string.Join(", ", CaptionOptions.Providers)}";
         if (Unavailable(provider) is { } why) return $"provider '{provider}' is not configured on this server: {why}";
@@ -63,7 +63,7 @@ public sealed partial class Captioners(
     public string? Unavailable(string provider)
     {
         if (provider == CaptionOptions.Offline) return null;
-        var section = _options.For(provider);
+        var section = Settings.For(provider);
         if (section is null) return $"'{provider}' is not a provider";
         if (keys.Problem(provider) is { } keyProblem) return keyProblem;
         var key = keys.Get(provider);
@@ -71,7 +71,7 @@ public sealed partial class Captioners(
         {
             "gemini" when key is null => $"no key: {ProviderKeys.HowToSet(provider)}",
             "openai" when string.IsNullOrWhiteSpace(section.Model) => $"{section.Path("Model")} is empty: name the model the endpoint serves",
-            "openai" when key is null && _options.Openai.IsPublicOpenAi => $"no key for {section.BaseUrl}: {ProviderKeys.HowToSet(provider)}",
+            "openai" when key is null && Settings.Openai.IsPublicOpenAi => $"no key for {section.BaseUrl}: {ProviderKeys.HowToSet(provider)}",
             "ollama" when string.IsNullOrWhiteSpace(section.Model) => $"{section.Path("Model")} is empty: name a vision model pulled on the Ollama server (e.g. gemma3)",
             _ => null,
         };
@@ -82,15 +82,15 @@ public sealed partial class Captioners(
     [
         .. CaptionOptions.Providers.Select(p =>
         {
-            var section = _options.For(p);
+            var section = Settings.For(p);
             var why = Unavailable(p);
             return new CaptionerInfo(
                 p,
                 section?.Model is { Length: > 0 } model ? model : p == CaptionOptions.Offline ? OfflineDescriber.ModelName : null,
                 why is null,
                 why,
-                p == _options.Provider,
-                _options.Fallback.Contains(p),
+                p == Settings.Provider,
+                Settings.Fallback.Contains(p),
                 section?.Concurrency ?? Environment.ProcessorCount,
                 section is null ? "closed" : resilience.State(p) switch
                 {

@@ -17,12 +17,12 @@ public sealed class CreateAnnotation(
     IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
     IOptions<CaptionOptions> options, ILogger<CreateAnnotation> logger) : IObjectCreatedHandler
 {
-    private CaptionOptions _options => options.Value;
+    private CaptionOptions Settings => options.Value;
 
     public string Name => "caption";
 
     /// <summary>Enough workers to keep the provider at its concurrency limit, so the provider, not this queue, sets the pace.</summary>
-    public int Concurrency => _options.Concurrency is > 0 and var n ? n : captioners.DefaultConcurrency;
+    public int Concurrency => Settings.Concurrency is > 0 and var n ? n : captioners.DefaultConcurrency;
 
     public async Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public sealed class CreateAnnotation(
             EncodedImage small;
             await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, _options.MaxEdge, cancellationToken);
+                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, Settings.MaxEdge, cancellationToken);
 
             var started = Stopwatch.GetTimestamp();
             var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), cancellationToken);
