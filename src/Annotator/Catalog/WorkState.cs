@@ -30,12 +30,15 @@ public static class WorkStates
         return state >= 0;
     }
 
-    /// <summary>One state for an image: failed wins, then done when both are done, pending when neither started.</summary>
+    /// <summary>
+    /// One state for an image. Done and failed are final: an image is failed only once nothing is still
+    /// working on it, so "failed" is something a person can act on, never a moment in the middle.
+    /// </summary>
     public static WorkState Combine(WorkState thumbnail, WorkState caption) => (thumbnail, caption) switch
     {
-        _ when thumbnail == WorkState.Failed || caption == WorkState.Failed => WorkState.Failed,
-        (WorkState.Done, WorkState.Done) => WorkState.Done,
         (WorkState.Pending, WorkState.Pending) => WorkState.Pending,
-        _ => WorkState.Processing,
+        _ when thumbnail is WorkState.Pending or WorkState.Processing || caption is WorkState.Pending or WorkState.Processing => WorkState.Processing,
+        _ when thumbnail == WorkState.Failed || caption == WorkState.Failed => WorkState.Failed,
+        _ => WorkState.Done,
     };
 }

@@ -88,8 +88,13 @@ public sealed class SqliteCatalogTests : IDisposable
         var pending = await AddAsync("a.jpg");
         var failed = await AddAsync("b.jpg");
         var done = await AddAsync("c.jpg");
-        await _temp.Catalog.StartAsync(failed.Id, Work.Thumbnail, CancellationToken.None);
-        await _temp.Catalog.FailAsync(failed.Id, Work.Thumbnail, "broken", CancellationToken.None);
+        var working = await AddAsync("d.jpg");
+        foreach (var image in new[] { failed, working })
+        {
+            await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None);
+            await _temp.Catalog.FailAsync(image.Id, Work.Thumbnail, "broken", CancellationToken.None);
+        }
+        await CaptionAsync(failed.Id, CaptionOf("y")); // failed only once nothing is still working on it
         await _temp.Catalog.StartAsync(done.Id, Work.Thumbnail, CancellationToken.None);
         await _temp.Catalog.CompleteThumbnailAsync(done.Id, CancellationToken.None);
         await CaptionAsync(done.Id, CaptionOf("x"));
@@ -99,6 +104,7 @@ public sealed class SqliteCatalogTests : IDisposable
         Assert.Equal([pending.Id], await With(WorkState.Pending));
         Assert.Equal([failed.Id], await With(WorkState.Failed));
         Assert.Equal([done.Id], await With(WorkState.Done));
+        Assert.Equal([working.Id], await With(WorkState.Processing));
         Assert.Equal("broken", (await _temp.Catalog.GetAsync(failed.Id, CancellationToken.None))!.Thumbnail.Error);
     }
 

@@ -299,10 +299,10 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
 
     /// <summary>The combined image state in SQL, matching <see cref="WorkStates.Combine"/>.</summary>
     private const string CombinedState = """
-        CASE WHEN thumb_state = 'failed' OR caption_state = 'failed' THEN 'failed'
-             WHEN thumb_state = 'done' AND caption_state = 'done' THEN 'done'
-             WHEN thumb_state = 'pending' AND caption_state = 'pending' THEN 'pending'
-             ELSE 'processing' END
+        CASE WHEN thumb_state = 'pending' AND caption_state = 'pending' THEN 'pending'
+             WHEN thumb_state IN ('pending', 'processing') OR caption_state IN ('pending', 'processing') THEN 'processing'
+             WHEN thumb_state = 'failed' OR caption_state = 'failed' THEN 'failed'
+             ELSE 'done' END
         """;
 
     private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
