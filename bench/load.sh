@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 count=${E2E_COUNT:-2000}   # uploads in the end-to-end run
-testdata=${ANNOTATOR_TESTDATA:-$(cd ../shared/testdata && pwd)}
+testdata=${ANNOTATOR_TESTDATA:-$PWD/tests/testdata}
 photo=$testdata/images/exif-portrait-6.jpg
 work=$(mktemp -d /tmp/annotator-load.XXXX)
 dotnet build -c Release src/Annotator.Server >/dev/null

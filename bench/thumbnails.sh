@@ -5,7 +5,7 @@
 # Per-image times with BenchmarkDotNet: dotnet run -c Release --project bench/Annotator.Bench -- --filter '*'
 set -euo pipefail
 cd "$(dirname "$0")/.."
-images=${ANNOTATOR_TESTDATA:-../shared/testdata}/images
+images=${ANNOTATOR_TESTDATA:-tests/testdata}/images
 files=(phone-jolla.jpg phone-iphone.jpg phone-nokia.jpg canon-18mp-dark.jpg large-kleiber-20mp.jpg)
 dotnet build -c Release bench/Annotator.Bench >/dev/null
 for parallel in 1 2; do dotnet bench/Annotator.Bench/bin/Release/net10.0/Annotator.Bench.dll batch $parallel; done

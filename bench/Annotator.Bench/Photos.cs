@@ -1,15 +1,15 @@
 namespace Annotator.Bench;
 
-/// <summary>The benchmark photos: the real 8–20 megapixel camera and phone JPEGs of the shared test data.</summary>
+/// <summary>The benchmark photos: the real 8–20 megapixel camera and phone JPEGs of the test data.</summary>
 public static class Photos
 {
     public static readonly string[] Names = ["phone-jolla.jpg", "phone-iphone.jpg", "phone-nokia.jpg", "canon-18mp-dark.jpg", "large-kleiber-20mp.jpg"];
 
-    /// <summary>ANNOTATOR_TESTDATA, or ../shared/testdata beside the repository (found above wherever BenchmarkDotNet runs us).</summary>
+    /// <summary>ANNOTATOR_TESTDATA, or the repository's tests/testdata (found above wherever BenchmarkDotNet runs us).</summary>
     public static string Folder =>
         Environment.GetEnvironmentVariable("ANNOTATOR_TESTDATA") is { Length: > 0 } root
             ? Path.Combine(root, "images")
-            : Path.Combine(RepositoryRoot(), "..", "shared", "testdata", "images");
+            : Path.Combine(RepositoryRoot(), "tests", "testdata", "images");
 
     private static string RepositoryRoot()
     {

@@ -1,8 +1,8 @@
 namespace Annotator.Testing;
 
 /// <summary>
-/// Finds the shared test photos and broken files: ../shared/testdata beside the repository,
-/// or the folder named by ANNOTATOR_TESTDATA.
+/// Finds the test photos and broken files: tests/testdata in the repository (sources and licences in
+/// its SOURCES.md), or the folder named by ANNOTATOR_TESTDATA.
 /// </summary>
 public static class TestData
 {
@@ -19,10 +19,8 @@ public static class TestData
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("ANNOTATOR_TESTDATA");
         if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
-        var candidate = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata"));
-        if (Directory.Exists(candidate)) return candidate;
-        throw new DirectoryNotFoundException(
-            $"Test data not found at {candidate}: put the shared folder beside the repository or set ANNOTATOR_TESTDATA.");
+        var candidate = Path.Combine(RepositoryRoot, "tests", "testdata");
+        return Directory.Exists(candidate) ? candidate : throw new DirectoryNotFoundException($"Test data not found at {candidate}.");
     }
 
     private static string FindRepositoryRoot()
