@@ -1,75 +1,83 @@
 using System.Globalization;
-using MetadataExtractor;
-using MetadataExtractor.Formats.Exif;
+using Annotator.Images.Exif;
 
 namespace Annotator.Images;
 
 /// <summary>
-/// Reads <see cref="ImageFacts"/> from an image's EXIF with MetadataExtractor: headers only, no pixels.
+/// Reads <see cref="ImageFacts"/> from an image's EXIF: headers only, no pixels, nothing inflated, a fixed
+/// number of directories and bytes whatever the file claims (see <see cref="ExifDirectories"/>).
 /// Metadata is a courtesy: damaged or hostile EXIF gives fewer facts, never a refused upload.
 /// </summary>
 public static class FactsReader
 {
     public static ImageFacts Read(Stream content)
     {
-        IReadOnlyList<MetadataExtractor.Directory> directories;
         try
         {
-            content.Position = 0;
-            directories = ImageMetadataReader.ReadMetadata(content);
+            using var reader = new ImageReader(content);
+            if (reader.Length < 8 || ExifLocator.Find(reader) is not var (start, length)) return ImageFacts.None;
+            return ExifDirectories.Read(reader, start, length) is { } exif ? From(exif) : ImageFacts.None;
         }
-        catch (Exception e) when (e is ImageProcessingException or IOException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        catch (ImageRejectedException)
         {
-            return ImageFacts.None;
+            return ImageFacts.None; // the file ends inside its metadata
         }
+    }
 
-        var ifd0 = directories.OfType<ExifIfd0Directory>().FirstOrDefault();
-        var sub = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault();
-        var gps = directories.OfType<GpsDirectory>().FirstOrDefault();
-        var location = Try(() => gps?.GetGeoLocation());
-
+    private static ImageFacts From(ExifDirectories exif)
+    {
+        var (latitude, longitude) = (Coordinate(exif, ExifDirectories.GpsLatitude, ExifDirectories.GpsLatitudeRef, 'S', 90),
+            Coordinate(exif, ExifDirectories.GpsLongitude, ExifDirectories.GpsLongitudeRef, 'W', 180));
+        var located = latitude is not null && longitude is not null && (latitude != 0 || longitude != 0);
         return new ImageFacts
         {
-            Orientation = ifd0 is not null && ifd0.TryGetInt32(ExifDirectoryBase.TagOrientation, out var o) && o is >= 1 and <= 8 ? o : 1,
-            CameraMake = Text(ifd0, ExifDirectoryBase.TagMake),
-            CameraModel = Text(ifd0, ExifDirectoryBase.TagModel),
-            Lens = Text(sub, ExifDirectoryBase.TagLensModel),
-            TakenAt = Date(sub, ExifDirectoryBase.TagDateTimeOriginal) ?? Date(ifd0, ExifDirectoryBase.TagDateTime),
-            Latitude = location is { IsZero: false } ? Math.Round(location.Latitude, 6) : null,
-            Longitude = location is { IsZero: false } ? Math.Round(location.Longitude, 6) : null,
-            ExposureTime = Text(sub, ExifDirectoryBase.TagExposureTime, described: true),
-            FNumber = Number(sub, ExifDirectoryBase.TagFNumber),
-            Iso = sub is not null && sub.TryGetInt32(ExifDirectoryBase.TagIsoEquivalent, out var iso) && iso > 0 ? iso : null,
-            FocalLength = Number(sub, ExifDirectoryBase.TagFocalLength),
+            Orientation = exif.Integer0(ExifDirectories.Orientation) is >= 1 and <= 8 and var o ? (int)o : 1,
+            CameraMake = Clean(exif.Text0(ExifDirectories.Make)),
+            CameraModel = Clean(exif.Text0(ExifDirectories.Model)),
+            Lens = Clean(exif.TextExif(ExifDirectories.LensModel)),
+            TakenAt = Date(exif.TextExif(ExifDirectories.DateTimeOriginal)) ?? Date(exif.Text0(ExifDirectories.DateTime)),
+            Latitude = located ? latitude : null,
+            Longitude = located ? longitude : null,
+            ExposureTime = Seconds(exif.RationalExif(ExifDirectories.ExposureTime)),
+            FNumber = Number(exif.RationalExif(ExifDirectories.FNumber)),
+            Iso = exif.IntegerExif(ExifDirectories.Iso) is > 0 and <= int.MaxValue and var iso ? (int)iso : null,
+            FocalLength = Number(exif.RationalExif(ExifDirectories.FocalLength)),
         };
     }
 
-    private static string? Text(MetadataExtractor.Directory? directory, int tag, bool described = false)
+    /// <summary>Degrees, minutes and seconds to signed decimal degrees, rounded to about 10 cm.</summary>
+    private static double? Coordinate(ExifDirectories exif, ushort tag, ushort referenceTag, char negative, double limit)
     {
-        var text = Try(() => described ? directory?.GetDescription(tag) : directory?.GetString(tag))?.Trim().TrimEnd('\0').Trim();
-        if (string.IsNullOrEmpty(text)) return null;
-        // EXIF strings are free text from a camera or an editor: keep them printable and short.
-        var clean = new string(text.Where(c => !char.IsControl(c)).Take(100).ToArray());
+        if (exif.RationalsGps(tag, 3) is not [var degrees, var minutes, var seconds]
+            || degrees.Denominator == 0 || minutes.Denominator == 0 || seconds.Denominator == 0) return null;
+        var value = (double)degrees.Numerator / degrees.Denominator + (double)minutes.Numerator / minutes.Denominator / 60
+                    + (double)seconds.Numerator / seconds.Denominator / 3600;
+        if (exif.TextGps(referenceTag) is { Length: > 0 } reference && char.ToUpperInvariant(reference[0]) == negative) value = -value;
+        return Math.Abs(value) <= limit ? Math.Round(value, 6) : null;
+    }
+
+    /// <summary>EXIF strings are free text from a camera or an editor: keep them printable and short.</summary>
+    private static string? Clean(string? text)
+    {
+        var clean = new string((text ?? "").Where(c => !char.IsControl(c) && c != '\uFFFD').Take(100).ToArray()).Trim();
         return clean.Length == 0 ? null : clean;
     }
 
-    private static double? Number(MetadataExtractor.Directory? directory, int tag) =>
-        directory is not null && directory.TryGetRational(tag, out var r) && r.Denominator != 0 && r.ToDouble() > 0
-            ? Math.Round(r.ToDouble(), 2)
-            : null;
-
-    private static DateTime? Date(MetadataExtractor.Directory? directory, int tag)
+    /// <summary>"1/75 sec" for a stored 4/300, "2 sec" for 2/1: the fraction a photographer reads.</summary>
+    private static string? Seconds((long Numerator, long Denominator)? rational)
     {
-        var text = Text(directory, tag);
-        return text is not null && DateTime.TryParseExact(text, "yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-               && date.Year > 1900
+        if (rational is not var (n, d) || n <= 0 || d <= 0) return null;
+        var gcd = (long)System.Numerics.BigInteger.GreatestCommonDivisor(n, d);
+        (n, d) = (n / gcd, d / gcd);
+        return d == 1 ? $"{n} sec" : $"{n}/{d} sec";
+    }
+
+    private static double? Number((long Numerator, long Denominator)? rational) =>
+        rational is var (n, d) && n > 0 && d > 0 ? Math.Round((double)n / d, 2) : null;
+
+    private static DateTime? Date(string? text) =>
+        text is not null && DateTime.TryParseExact(text.Trim(), "yyyy:MM:dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        && date.Year > 1900
             ? date
             : null;
-    }
-
-    private static T? Try<T>(Func<T?> read)
-    {
-        try { return read(); }
-        catch (Exception e) when (e is MetadataException or FormatException or IndexOutOfRangeException or InvalidCastException or OverflowException) { return default; }
-    }
 }

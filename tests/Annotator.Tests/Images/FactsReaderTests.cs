@@ -21,6 +21,20 @@ public sealed class FactsReaderTests
         Assert.Equal(43.467448, facts.Latitude!.Value, 4);
         Assert.Equal(11.885127, facts.Longitude!.Value, 4);
         Assert.Equal(64, facts.Iso);
+        Assert.Equal("1/75 sec", facts.ExposureTime); // stored as 4/300
+    }
+
+    [Theory]
+    [InlineData("photo-jolla.png")]  // eXIf chunk
+    [InlineData("photo-jolla.webp")] // RIFF EXIF chunk
+    [InlineData("phone-jolla.jpg")]  // APP1
+    public void EXIF_is_read_from_every_container_that_carries_it(string file)
+    {
+        var facts = Read(TestData.Image(file));
+
+        Assert.Equal("Jolla", facts.Camera);
+        Assert.Equal(new DateTime(2014, 9, 21, 16, 0, 56), facts.TakenAt);
+        Assert.Equal(320, facts.Iso);
     }
 
     [Fact]
