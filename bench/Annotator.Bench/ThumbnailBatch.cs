@@ -22,7 +22,7 @@ public static class ThumbnailBatch
         var rounds = Math.Max(1, 200 / photos.Length);
         Measure("warm-up", parallel, photos, 1, p => Thumbnail256.Make(p));
         Measure("256 px thumbnail", parallel, photos, rounds, p => Thumbnail256.Make(p));
-        Measure("CreateThumbnail set", parallel, photos, rounds, p => thumbnailer.CreateThumbnailsAsync(new MemoryStream(p), CancellationToken.None).GetAwaiter().GetResult());
+        Measure("CreateThumbnail set", parallel, photos, rounds, p => thumbnailer.CreateThumbnailsAsync(new MemoryStream(p), 0, CancellationToken.None).GetAwaiter().GetResult());
         return 0;
     }
 

@@ -29,5 +29,5 @@ public class ThumbnailBenchmarks
     public int Thumbnail() => Thumbnail256.Make(_photo).Length;
 
     [Benchmark(Description = "CreateThumbnail set (1440 preview + 256 thumbnail)")]
-    public int ThumbnailSet() => _thumbnailer.CreateThumbnailsAsync(new MemoryStream(_photo), CancellationToken.None).GetAwaiter().GetResult().Preview.Bytes.Length;
+    public int ThumbnailSet() => _thumbnailer.CreateThumbnailsAsync(new MemoryStream(_photo), 0, CancellationToken.None).GetAwaiter().GetResult().Preview.Bytes.Length;
 }

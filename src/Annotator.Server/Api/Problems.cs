@@ -35,6 +35,7 @@ public static class Problems
         RejectionKind.Damaged => "Damaged image",
         RejectionKind.TooManyPixels => "Too many pixels",
         RejectionKind.TooLarge => "File too large",
+        RejectionKind.TooCostly => "Image too costly to decode",
         _ => "Image refused",
     };
 
@@ -43,6 +44,7 @@ public static class Problems
         RejectionKind.NotAnImage => "not-an-image",
         RejectionKind.TooManyPixels => "too-many-pixels",
         RejectionKind.TooLarge => "too-large",
+        RejectionKind.TooCostly => "too-costly",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

@@ -15,6 +15,8 @@ public enum RejectionKind
     TooManyPixels,
     /// <summary>More bytes than the configured limit.</summary>
     TooLarge,
+    /// <summary>A legal file built to cost far more to decode than any photo (e.g. thousands of progressive scans).</summary>
+    TooCostly,
 }
 
 /// <summary>An upload refused with a one-line reason a person can act on.</summary>

@@ -38,7 +38,7 @@ public sealed class CreateAnnotation(
             EncodedImage small;
             await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, Settings.MaxEdge, cancellationToken);
+                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, (long)image.Width * image.Height, Settings.MaxEdge, cancellationToken);
 
             var started = Stopwatch.GetTimestamp();
             var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), cancellationToken);

@@ -28,7 +28,7 @@ public sealed class CreateThumbnail(
             ThumbnailSet set;
             await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                set = await thumbnailer.CreateThumbnailsAsync(raw.Content, cancellationToken);
+                set = await thumbnailer.CreateThumbnailsAsync(raw.Content, (long)image.Width * image.Height, cancellationToken);
 
             await store.PutAsync(ObjectKeys.Preview(id), new MemoryStream(set.Preview.Bytes), "image/webp", cancellationToken);
             await store.PutAsync(ObjectKeys.Thumbnail(id), new MemoryStream(set.Thumbnail.Bytes), "image/webp", cancellationToken);

@@ -10,25 +10,33 @@ namespace Annotator.Processing;
 /// uploads and page views slowing to the pace of the thumbnailer. libvips' own helper threads are
 /// started from these threads and inherit their priority.
 /// </summary>
+/// <remarks>
+/// Work is light or heavy (a very large image). With two threads or more, one thread takes only light
+/// work, so a few huge images can take every other thread but never hold up an ordinary photo.
+/// </remarks>
 public sealed partial class LowPriorityThreads : IDisposable
 {
     private const int Nice = 10;
-    private readonly BlockingCollection<Action> _queue = new();
+    private readonly BlockingCollection<Action> _light = new(), _heavy = new();
     private readonly Thread[] _threads;
 
     public LowPriorityThreads() : this(Environment.ProcessorCount) { }
 
     public LowPriorityThreads(int count)
     {
-        _threads = [.. Enumerable.Range(0, count).Select(i => new Thread(Run) { IsBackground = true, Name = $"annotator-cpu-{i}" })];
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        // Light work first on the shared threads: TakeFromAny prefers the earlier collection.
+        BlockingCollection<Action>[] shared = [_light, _heavy], lightOnly = [_light];
+        _threads = [.. Enumerable.Range(0, count).Select(i =>
+            new Thread(() => Run(count > 1 && i == count - 1 ? lightOnly : shared)) { IsBackground = true, Name = $"annotator-cpu-{i}" })];
         foreach (var thread in _threads) thread.Start();
     }
 
-    public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(Func<T> work, bool heavy, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add(() =>
+        (heavy ? _heavy : _light).Add(() =>
         {
             if (cancellationToken.IsCancellationRequested) { done.TrySetCanceled(cancellationToken); return; }
             try { done.TrySetResult(work()); }
@@ -37,13 +45,27 @@ public sealed partial class LowPriorityThreads : IDisposable
         return done.Task;
     }
 
-    private void Run()
+    public Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken) => RunAsync(work, heavy: false, cancellationToken);
+
+    private static void Run(BlockingCollection<Action>[] queues)
     {
         if (OperatingSystem.IsLinux()) _ = SetPriority(0 /* PRIO_PROCESS: on Linux, one thread */, GetThreadId(), Nice);
-        foreach (var work in _queue.GetConsumingEnumerable()) work();
+        while (true)
+        {
+            try
+            {
+                BlockingCollection<Action>.TakeFromAny(queues, out var work);
+                work!(); // TakeFromAny returns only with an item or throws
+            }
+            catch (ArgumentException) { return; } // every queue is complete: disposed
+        }
     }
 
-    public void Dispose() => _queue.CompleteAdding();
+    public void Dispose()
+    {
+        _light.CompleteAdding();
+        _heavy.CompleteAdding();
+    }
 
     [LibraryImport("libc", EntryPoint = "setpriority")]
     private static partial int SetPriority(int which, int who, int priority);

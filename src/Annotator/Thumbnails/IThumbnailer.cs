@@ -1,13 +1,17 @@
 namespace Annotator.Thumbnails;
 
-/// <summary>Decodes an original once per call and makes the derived images from it.</summary>
+/// <summary>
+/// Decodes an original once per call and makes the derived images from it. <c>pixels</c> is the image's
+/// size from its upload check: very large images are scheduled so that they never hold up ordinary ones.
+/// A decode that takes longer than its time limit fails with <see cref="ImageDecodeException"/>.
+/// </summary>
 public interface IThumbnailer
 {
     /// <summary>The gallery thumbnail and the large preview, oriented, sRGB, stripped of metadata.</summary>
-    Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, CancellationToken cancellationToken);
+    Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken);
 
     /// <summary>A JPEG for a captioner: oriented, sRGB, no metadata, longest side at most <paramref name="maxEdge"/>.</summary>
-    Task<EncodedImage> CreateCaptionImageAsync(Stream original, int maxEdge, CancellationToken cancellationToken);
+    Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken);
 }
 
 public sealed record EncodedImage(byte[] Bytes, int Width, int Height);

@@ -19,4 +19,11 @@ public sealed class ThumbnailOptions
     /// <summary>How many images are thumbnailed at once; 0 means one per processor core.</summary>
     [Range(0, 64, ErrorMessage = "Annotator:Thumbnails:Concurrency must be between 0 and 64.")]
     public int Concurrency { get; set; }
+
+    /// <summary>
+    /// The longest one image may take to decode and resize; past it the work ends failed with the reason.
+    /// Ordinary photos take well under a second, a 100-megapixel PNG a few seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Annotator:Thumbnails:Timeout must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(1);
 }

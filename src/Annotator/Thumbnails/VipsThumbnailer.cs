@@ -8,10 +8,14 @@ namespace Annotator.Thumbnails;
 /// <summary>
 /// Thumbnails with libvips: shrink-on-load (JPEG, WebP and HEIF decode at a fraction of full size),
 /// streaming, EXIF auto-rotation, conversion to sRGB, and no metadata in the output, so a photo's
-/// GPS position never reaches a thumbnail. Runs on <see cref="LowPriorityThreads"/>.
+/// GPS position never reaches a thumbnail. Runs on <see cref="LowPriorityThreads"/>, within
+/// <see cref="ThumbnailOptions.Timeout"/> per image: libvips is told to stop (its kill flag) when time is up.
 /// </summary>
 public sealed class VipsThumbnailer : IThumbnailer
 {
+    /// <summary>Images above this size are heavy work: they may not take the thread kept for ordinary photos.</summary>
+    public const long HeavyPixels = 40_000_000;
+
     private readonly ThumbnailOptions _options;
     private readonly LowPriorityThreads _cpu;
 
@@ -22,23 +26,23 @@ public sealed class VipsThumbnailer : IThumbnailer
         VipsSetup.Apply(logger);
     }
 
-    public Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, CancellationToken cancellationToken) => DecodeAsync(() =>
+    public Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
         // Decode once at preview size, keep it in memory, and make the small thumbnail from that.
-        using var preview = Load(original, _options.PreviewEdge);
+        using var preview = Load(original, _options.PreviewEdge, deadline);
         using var thumbnail = preview.ThumbnailImage(_options.Edge, height: _options.Edge, size: Enums.Size.Down);
         return new ThumbnailSet(Webp(thumbnail, effort: 4), Webp(preview, effort: 0));
-    }, cancellationToken);
+    }, pixels, cancellationToken);
 
-    public Task<EncodedImage> CreateCaptionImageAsync(Stream original, int maxEdge, CancellationToken cancellationToken) => DecodeAsync(() =>
+    public Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
-        using var image = Load(original, maxEdge);
+        using var image = Load(original, maxEdge, deadline);
         using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
         return new EncodedImage(flat.JpegsaveBuffer(q: 85, keep: Enums.ForeignKeep.None), flat.Width, flat.Height);
-    }, cancellationToken);
+    }, pixels, cancellationToken);
 
     /// <summary>Decodes to at most <paramref name="edge"/> on the longest side, 8-bit sRGB, fully in memory.</summary>
-    private static Image Load(Stream original, int edge)
+    private static Image Load(Stream original, int edge, CancellationToken deadline)
     {
         original.Position = 0;
         // No output_profile here: asking thumbnail for one colour-manages every image, even those
@@ -51,7 +55,10 @@ public sealed class VipsThumbnailer : IThumbnailer
             if (image.Interpretation != Enums.Interpretation.Srgb) image = Replace(image, image.Colourspace(Enums.Interpretation.Srgb));
             if (image.Format != Enums.BandFormat.Uchar) image = Replace(image, image.Cast(Enums.BandFormat.Uchar));
             // Pull every pixel now: decoding errors surface here, inside our error handling, not in a later save.
-            return Replace(image, image.CopyMemory());
+            // libvips checks the image's kill flag between tiles; the registration ends before the image does.
+            Image copy;
+            using (deadline.Register(() => image.SetKill(true))) copy = image.CopyMemory();
+            return Replace(image, copy);
         }
         catch
         {
@@ -71,15 +78,21 @@ public sealed class VipsThumbnailer : IThumbnailer
     private EncodedImage Webp(Image image, int effort) =>
         new(image.WebpsaveBuffer(q: _options.Quality, keep: Enums.ForeignKeep.None, effort: effort), image.Width, image.Height);
 
-    private Task<T> DecodeAsync<T>(Func<T> work, CancellationToken cancellationToken) => _cpu.RunAsync(() =>
+    private Task<T> DecodeAsync<T>(Func<CancellationToken, T> work, long pixels, CancellationToken cancellationToken) => _cpu.RunAsync(() =>
     {
+        // The time limit starts when the work does, not while it waits for a thread.
+        using var deadline = new CancellationTokenSource(_options.Timeout);
         try
         {
-            return work();
+            return work(deadline.Token);
+        }
+        catch (VipsException e) when (deadline.IsCancellationRequested)
+        {
+            throw new ImageDecodeException($"decoding took longer than the {_options.Timeout.TotalSeconds:0.#} s limit for one image", e);
         }
         catch (VipsException e)
         {
             throw new ImageDecodeException(VipsErrors.Describe(e), e);
         }
-    }, cancellationToken);
+    }, heavy: pixels > HeavyPixels, cancellationToken);
 }

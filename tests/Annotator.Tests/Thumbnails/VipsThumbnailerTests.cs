@@ -13,12 +13,23 @@ public sealed class VipsThumbnailerTests
 {
     private readonly VipsThumbnailer _thumbnailer = new(Options.Create(new ThumbnailOptions()), new LowPriorityThreads(2), NullLogger<VipsThumbnailer>.Instance);
 
-    private ThumbnailSet Thumbnails(Stream content) => _thumbnailer.CreateThumbnailsAsync(content, CancellationToken.None).GetAwaiter().GetResult();
+    private ThumbnailSet Thumbnails(Stream content) => _thumbnailer.CreateThumbnailsAsync(content, 0, CancellationToken.None).GetAwaiter().GetResult();
 
     private ThumbnailSet Thumbnails(string path)
     {
         using var file = File.OpenRead(path);
-        return _thumbnailer.CreateThumbnailsAsync(file, CancellationToken.None).GetAwaiter().GetResult();
+        return _thumbnailer.CreateThumbnailsAsync(file, 0, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task A_decode_past_its_time_limit_fails_with_the_reason()
+    {
+        var hurried = new VipsThumbnailer(Options.Create(new ThumbnailOptions { Timeout = TimeSpan.FromMilliseconds(1) }), new LowPriorityThreads(1), NullLogger<VipsThumbnailer>.Instance);
+        using var photo = File.OpenRead(TestData.Image("large-kleiber-20mp.jpg"));
+
+        var failure = await Assert.ThrowsAsync<ImageDecodeException>(() => hurried.CreateThumbnailsAsync(photo, 0, CancellationToken.None));
+
+        Assert.Equal("decoding took longer than the 0 s limit for one image", failure.Message);
     }
 
     [Theory]
@@ -113,7 +124,7 @@ public sealed class VipsThumbnailerTests
     public async Task The_caption_image_is_a_JPEG_within_the_asked_size()
     {
         await using var file = File.OpenRead(TestData.Image("large-kleiber-20mp.jpg"));
-        var jpeg = await _thumbnailer.CreateCaptionImageAsync(file, 1536, CancellationToken.None);
+        var jpeg = await _thumbnailer.CreateCaptionImageAsync(file, 0, 1536, CancellationToken.None);
 
         using var image = Image.NewFromBuffer(jpeg.Bytes);
         Assert.Equal("jpegload_buffer", image.Get("vips-loader"));
@@ -126,7 +137,7 @@ public sealed class VipsThumbnailerTests
     public async Task The_caption_image_has_the_colours_of_a_full_sRGB_conversion(string file)
     {
         await using var stream = File.OpenRead(TestData.Image(file));
-        var caption = await _thumbnailer.CreateCaptionImageAsync(stream, 512, CancellationToken.None);
+        var caption = await _thumbnailer.CreateCaptionImageAsync(stream, 0, 512, CancellationToken.None);
 
         using var reference = Image.ThumbnailBuffer(File.ReadAllBytes(TestData.Image(file)), 512, height: 512, outputProfile: "srgb");
         using var flat = reference.HasAlpha() ? reference.Flatten(background: [255, 255, 255]) : reference.Copy();
