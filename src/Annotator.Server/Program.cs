@@ -4,7 +4,9 @@ using Annotator.Thumbnails;
 
 MallocTuning.Apply();
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the program, wherever it is started from (a relative
+// DataDirectory still means the current folder).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Annotator:Role" });
 builder.AddAnnotatorServer();
 

@@ -7,7 +7,9 @@ using Annotator.Storage;
 using Annotator.Server.Api;
 using Annotator.Server.Health;
 using Annotator.Server.Web;
+using Annotator.Uploads;
 using Microsoft.AspNetCore.Rewrite;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -24,9 +26,35 @@ public static class ServerSetup
         // Development answers gzip-accepting browsers with empty 200s, because MapStaticAssets' build-time
         // .gz files live in obj/, not wwwroot/. After a publish there is no manifest and this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        // Only requests for this machine's own names are answered unless AllowedHosts says more: a page on
+        // another site that rebinds its DNS name to 127.0.0.1 must not reach the API. ASP.NET Core's host filtering.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])) builder.Configuration["AllowedHosts"] = LocalHosts;
         var services = builder.Services;
         services.AddAnnotator(builder.Configuration);
-        services.AddProblemDetails();
+        services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Kestrel is built with the app, before StartupErrors can report a wrong setting plainly: read the
+        // values as bound, and leave one that is out of range to the validation that stops the process.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new();
+            var uploads = context.Configuration.GetSection(UploadOptions.Section).Get<UploadOptions>() ?? new();
+            if (server.MaxConnections > 0)
+            {
+                kestrel.Limits.MaxConcurrentConnections = server.MaxConnections;
+                kestrel.Limits.MaxConcurrentUpgradedConnections = server.MaxConnections;
+            }
+            if (uploads.MinBytesPerSecond > 0)
+                kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(uploads.MinBytesPerSecond, TimeSpan.FromSeconds(10));
+        });
+        services.AddSingleton<UploadAdmission>();
+        services.AddSingleton<LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // The framework's own 415 (a JSON endpoint sent something else) says nothing of what to send.
+            if (context.ProblemDetails is { Status: StatusCodes.Status415UnsupportedMediaType, Detail: null } problem)
+                problem.Detail = $"{context.HttpContext.Request.Path} takes a JSON body: send it as application/json";
+        });
         // Absent means null: smaller pages for the gallery's hottest request.
         // HTML-sensitive characters (< > & ' ") are escaped in every JSON string, as defence in depth
         // for names like "<script>.jpg"; letters of every language stay readable.
@@ -54,14 +82,19 @@ public static class ServerSetup
         return builder;
     }
 
+    /// <summary>The names a browser uses for this machine: the default of <c>AllowedHosts</c>.</summary>
+    public const string LocalHosts = "localhost;127.0.0.1;[::1]";
+
     public static WebApplication UseAnnotatorServer(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseCrossSiteProtection();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         if (!app.Services.GetRequiredService<IOptions<AnnotatorOptions>>().Value.RunsWeb) return app;
+        UploadBuffers.RemoveLeftovers(app.Services.GetRequiredService<IOptions<UploadOptions>>().Value.TempDirectory, app.Logger);
 
         // The two pages are static files; their friendly addresses are rewritten before routing.
         app.UseRewriter(new RewriteOptions()

@@ -9,6 +9,9 @@ public sealed class StartupTests
     [InlineData("Annotator:Uploads:MaxFileBytes", "-5", "Annotator:Uploads:MaxFileBytes must be a positive number of bytes.")]
     [InlineData("Annotator:Role", "boss", "Annotator:Role (--role) must be all, web or worker.")]
     [InlineData("Annotator:Thumbnails:Edge", "5", "Annotator:Thumbnails:Edge must be between 16 and 1024 pixels.")]
+    [InlineData("Annotator:Thumbnails:Timeout", "0", "Annotator:Thumbnails:Timeout must be between 00:00:01 and 01:00:00.")]
+    [InlineData("Annotator:Uploads:MaxConcurrent", "0", "Annotator:Uploads:MaxConcurrent must be between 1 and 10000.")]
+    [InlineData("Annotator:Server:MaxEventStreams", "0", "Annotator:Server:MaxEventStreams must be between 1 and 1000000.")]
     public async Task A_wrong_setting_stops_the_server_with_one_clear_line(string key, string value, string message)
     {
         var (exitCode, output) = await AnnotatorProcess.RunToExitAsync(new Dictionary<string, string> { [key] = value }, TimeSpan.FromSeconds(60));

@@ -79,7 +79,8 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.Combine(TestData.RepositoryRoot, "src", "Annotator.Server"),
+            // Started from a folder of its own, not the project's: the server must find its appsettings.json anyway.
+            WorkingDirectory = dataDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

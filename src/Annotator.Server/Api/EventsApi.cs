@@ -1,13 +1,13 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using Annotator.Catalog;
 
 namespace Annotator.Server.Api;
 
 /// <summary>
-/// <c>GET /api/events</c>: server-sent events of image changes. <c>image</c> carries the image as
-/// <c>GET /api/images/{id}</c> shows it, <c>deleted</c> carries the id; a comment-free <c>ping</c> every
-/// 20 s keeps proxies from closing an idle stream. Bursts are coalesced: one event per image per read.
+/// <c>GET /api/events</c>: server-sent events of image changes from the <see cref="LiveFeed"/>. <c>image</c>
+/// carries the image as <c>GET /api/images/{id}</c> shows it, <c>deleted</c> carries the id; a <c>ping</c>
+/// every 20 s keeps proxies from closing an idle stream. When the server has as many streams open as it
+/// takes, a newcomer gets a 503 with Retry-After (the browser's EventSource gives up on it; the pages retry).
 /// </summary>
 public static class EventsApi
 {
@@ -15,19 +15,27 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", (ImageChanges changes, IImageCatalog catalog, CancellationToken cancellationToken) =>
-                TypedResults.ServerSentEvents(StreamAsync(changes, catalog, cancellationToken)))
+        app.MapGet("/api/events", (LiveFeed feed, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (feed.TryOpen() is not { } stream)
+                {
+                    context.Response.Headers.RetryAfter = "10";
+                    return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Too many live streams",
+                        "this server has as many live event streams open as it takes: try again shortly");
+                }
+                return (IResult)TypedResults.ServerSentEvents(StreamAsync(stream, cancellationToken));
+            })
             .WithTags("Images")
-            .WithSummary("Live image changes as server-sent events (event types: image, deleted, ping)");
+            .WithSummary("Live image changes as server-sent events (event types: image, deleted, ping)")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
-        ImageChanges changes, IImageCatalog catalog, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(LiveFeed.Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = changes.Subscribe();
-        var reader = subscription.Reader;
-        yield return new SseItem<object>(new { }, "ping") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
+        using var _ = stream;
+        var reader = stream.Reader;
+        yield return new SseItem<string>("{}", "ping") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
         while (!cancellationToken.IsCancellationRequested)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -47,19 +55,10 @@ public static class EventsApi
             }
             if (!ready)
             {
-                yield return new SseItem<object>(new { }, "ping");
+                yield return new SseItem<string>("{}", "ping");
                 continue;
             }
-
-            var batch = new Dictionary<Images.ImageId, bool>();
-            while (reader.TryRead(out var change)) batch[change.Id] = change.Deleted || batch.GetValueOrDefault(change.Id);
-            foreach (var (id, deleted) in batch)
-            {
-                var image = deleted ? null : await catalog.GetAsync(id, cancellationToken);
-                yield return image is null
-                    ? new SseItem<object>(new { id = id.ToString() }, "deleted")
-                    : new SseItem<object>(ImageDto.From(image), "image");
-            }
+            while (reader.TryRead(out var item)) yield return item;
         }
     }
 }

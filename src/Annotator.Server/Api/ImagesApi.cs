@@ -78,9 +78,9 @@ public static class ImagesApi
     private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RetryAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, catalog, cancellationToken) is not { } image) return NotFound(id);
-        if (image.Thumbnail.State != WorkState.Failed && image.Caption.State != WorkState.Failed)
+        // The catalog decides: of concurrent retries of one image, exactly one finds failed work.
+        if (!await catalog.RetryAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), cancellationToken))
             return Problems.Of(StatusCodes.Status409Conflict, "Nothing to retry", $"image '{id}' has no failed work");
-        await catalog.RetryAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), cancellationToken);
         return await AcceptedAsync(image.Id, catalog, cancellationToken);
     }
 

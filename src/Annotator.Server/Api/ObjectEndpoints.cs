@@ -1,6 +1,7 @@
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
+using Annotator.Uploads;
 using Microsoft.Net.Http.Headers;
 
 namespace Annotator.Server.Api;
@@ -30,6 +31,9 @@ public static class ObjectEndpoints
         var stored = await store.OpenReadAsync(ObjectKeys.Raw(image.Id, image.Format), cancellationToken);
         if (stored is null) return Problems.NotFound($"the original of image '{id}' is missing from storage");
         http.Response.Headers.CacheControl = Forever; // an id's original never changes
+        // Ranges are in bytes or not at all: a range of another unit ("items=0-1") is ignored (RFC 9110 §14.2).
+        if (http.Request.Headers.Range.ToString() is { Length: > 0 } range && !range.TrimStart().StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+            http.Request.Headers.Range = default;
         return TypedResults.Stream(stored.Content, image.Format.ContentType(),
             fileDownloadName: download ? DownloadName(image) : null,
             lastModified: image.CreatedAt,
@@ -53,7 +57,7 @@ public static class ObjectEndpoints
     /// <summary>The display name with the real format's extension, so a saved file opens as what it is.</summary>
     private static string DownloadName(ImageRecord image)
     {
-        var stem = Path.GetFileNameWithoutExtension(image.FileName.Replace('/', '_').Replace('\\', '_'));
+        var stem = Path.GetFileNameWithoutExtension(DisplayName.Clean(image.FileName).Replace('/', '_').Replace('\\', '_'));
         return (stem.Length == 0 ? image.Id.ToString() : stem) + image.Format.Extension();
     }
 }

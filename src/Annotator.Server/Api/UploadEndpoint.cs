@@ -11,12 +11,16 @@ namespace Annotator.Server.Api;
 /// <c>POST /api/images</c>: multipart, one or many files in fields <c>file</c> or <c>files</c>. Sections are
 /// read one at a time as they stream in; each is held in a small memory buffer that spills to a
 /// temporary file, checked, and stored. Nothing is parsed as a form, nothing is buffered whole twice.
+/// Whatever stops a request half way (a file too large, too many files, a malformed body, a stalled
+/// client) is answered with a problem that lists, in <c>results</c>, every file stored before it.
 /// </summary>
 public static class UploadEndpoint
 {
     private const int MemoryThreshold = 1 << 20;
 
-    public static async Task<IResult> HandleAsync(HttpContext context, UploadService uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(
+        HttpContext context, UploadService uploads, UploadAdmission admission, IOptions<UploadOptions> options, ILogger<UploadService> logger,
+        CancellationToken cancellationToken)
     {
         var limits = options.Value;
         // The per-file limit is enforced while streaming; the request as a whole may carry many files.
@@ -30,36 +34,69 @@ public static class UploadEndpoint
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
             return Problems.BadRequest("the multipart Content-Type has no valid boundary");
 
+        using var slot = admission.TryEnter();
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Refuse(context, StatusCodes.Status503ServiceUnavailable, "Too many uploads",
+                $"this server is taking {limits.MaxConcurrent} uploads at once already: try again in a few seconds", []);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limits.Timeout);
         var reader = new MultipartReader(boundary, context.Request.Body);
         var results = new List<FileResult>();
         string? fileName = null;
         try
         {
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            while (await reader.ReadNextSectionAsync(deadline.Token) is { } section)
             {
                 var disposition = section.GetContentDispositionHeader();
                 if (disposition is null || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)) continue;
                 var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
                 if (field is not ("file" or "files")) continue;
                 if (results.Count == limits.MaxFilesPerRequest)
-                    return Problems.BadRequest($"too many files in one request: at most {limits.MaxFilesPerRequest}");
+                    return Refuse(context, StatusCodes.Status400BadRequest, "Too many files",
+                        $"too many files in one request: at most {limits.MaxFilesPerRequest}; the rest of the request was not read", results);
+                if (admission.DiskProblem() is { } full)
+                    return Refuse(context, StatusCodes.Status507InsufficientStorage, "Insufficient storage", full, results);
 
                 fileName = DisplayName.Clean(HeaderUtilities.RemoveQuotes(
                     disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
-                results.Add(await AcceptAsync(uploads, fileName, section.Body, limits, cancellationToken));
+                results.Add(await AcceptAsync(uploads, fileName, section.Body, limits, deadline.Token));
             }
         }
         catch (ImageRejectedException e) when (e.Kind == RejectionKind.TooLarge)
         {
             // Stop reading here: the rest of this request is not worth receiving.
-            context.Response.Headers.Connection = "close";
-            var extensions = new Dictionary<string, object?> { ["fileName"] = fileName, ["reason"] = "too-large" };
-            if (results.Count > 0) extensions["results"] = results;
-            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "File too large", $"{fileName}: {e.Message}", extensions);
+            return Refuse(context, StatusCodes.Status413PayloadTooLarge, "File too large", $"{fileName}: {e.Message}", results,
+                new() { ["fileName"] = fileName, ["reason"] = "too-large" });
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or BadHttpRequestException)
         {
-            return Problems.BadRequest($"the multipart body is malformed: {e.Message}");
+            // The client went away: nobody reads an answer, and a disconnect is not a server error.
+            logger.LogDebug("An upload ended when its client disconnected after {Count} stored files", results.Count);
+            return Results.Empty;
+        }
+        catch (IOException e) when (UploadAdmission.IsDiskFull(e))
+        {
+            return Refuse(context, StatusCodes.Status507InsufficientStorage, "Insufficient storage",
+                $"the server's disk filled up while storing {fileName}: try again once space is made", results);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Refuse(context, StatusCodes.Status408RequestTimeout, "Upload too slow",
+                $"the upload took longer than the {limits.Timeout.TotalMinutes:0.#}-minute limit for one request", results);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals while reading the body: too slow (below the minimum rate), or cut short.
+            return Refuse(context, e.StatusCode, e.StatusCode == StatusCodes.Status408RequestTimeout ? "Upload too slow" : "Bad request",
+                $"the upload could not be read: {e.Message}", results);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return Refuse(context, StatusCodes.Status400BadRequest, "Bad request", $"the multipart body is malformed: {e.Message}", results);
         }
 
         return results switch
@@ -69,6 +106,18 @@ public static class UploadEndpoint
             [{ Problem: { } problem }] => Problems.Of(problem.Status, problem.Title, problem.Detail, problem.Extensions),
             _ => TypedResults.Ok(new UploadResultsDto(results)),
         };
+    }
+
+    /// <summary>
+    /// A problem for the whole request, naming in <c>results</c> the files already stored; the connection is
+    /// closed, because the rest of the body was not read.
+    /// </summary>
+    private static IResult Refuse(HttpContext context, int status, string title, string detail, List<FileResult> results, Dictionary<string, object?>? extensions = null)
+    {
+        context.Response.Headers.Connection = "close";
+        extensions ??= [];
+        if (results.Count > 0) extensions["results"] = results;
+        return Problems.Of(status, title, detail, extensions);
     }
 
     private static async Task<FileResult> AcceptAsync(UploadService uploads, string fileName, Stream body, UploadOptions limits, CancellationToken cancellationToken)

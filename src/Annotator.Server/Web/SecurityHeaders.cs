@@ -3,7 +3,8 @@ namespace Annotator.Server.Web;
 /// <summary>
 /// Headers on every response: nosniff, so nothing uploaded is ever reinterpreted as a page; a strict
 /// Content-Security-Policy (scripts and styles only from this origin, no inline code); no framing,
-/// no referrer. The API reference page loads its own bundle and gets a policy of its own.
+/// no referrer; no other site may open us in its window or embed our responses (COOP, CORP). The API
+/// reference page loads its own bundle and gets a policy of its own.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -21,6 +22,8 @@ public static class SecurityHeaders
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
         headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/scalar") ? ReferencePolicy : Policy;
         return next(context);
     });

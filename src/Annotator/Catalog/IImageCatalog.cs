@@ -39,7 +39,10 @@ public interface IImageCatalog : IReachable
     /// <summary>Records a failed caption of <paramref name="generation"/>; ignored when a newer re-caption superseded it.</summary>
     Task FailCaptionAsync(ImageId id, long generation, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Puts failed work back to pending and announces the raw object again. False when the image is unknown.</summary>
+    /// <summary>
+    /// Puts failed work back to pending and announces the raw object again, atomically: of many concurrent
+    /// retries one wins. False when the image is unknown or has no failed work.
+    /// </summary>
     Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken);
 
     /// <summary>

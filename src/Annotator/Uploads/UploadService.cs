@@ -60,7 +60,9 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOp
         await store.PutAsync(key, content, header.Format.ContentType(), cancellationToken);
         try
         {
-            await catalog.AddAsync(image, key, cancellationToken);
+            // Once the object is stored its row is written even if the request's time runs out now: the answer
+            // then lists the image, instead of an object left without its row.
+            await catalog.AddAsync(image, key, CancellationToken.None);
         }
         catch
         {

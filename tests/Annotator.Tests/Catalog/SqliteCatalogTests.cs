@@ -128,6 +128,19 @@ public sealed class SqliteCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_many_concurrent_retries_exactly_one_starts_work_again()
+    {
+        var image = await AddAsync("a.jpg");
+        await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None);
+        await _temp.Catalog.FailAsync(image.Id, Work.Thumbnail, "broken", CancellationToken.None);
+
+        var retries = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            Task.Run(() => _temp.Catalog.RetryAsync(image.Id, $"raw/{image.Id}.jpg", CancellationToken.None))));
+
+        Assert.Single(retries, retried => retried);
+    }
+
+    [Fact]
     public async Task Work_that_keeps_dying_is_failed_after_the_attempt_limit()
     {
         var image = await AddAsync("poison.jpg");

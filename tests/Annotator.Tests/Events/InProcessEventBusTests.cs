@@ -100,4 +100,43 @@ public sealed class InProcessEventBusTests : IDisposable
         Assert.Empty(captions.Seen); // the caption subscriber had finished it already
         Assert.Equal(0, await OutboxCountAsync(1) + await OutboxCountAsync(2));
     }
+
+    /// <summary>Counts how many runs of one key overlap.</summary>
+    private sealed class Slow(string name) : IObjectCreatedHandler
+    {
+        private int _inside;
+        public int MostAtOnce, Runs;
+        public string Name => name;
+        public int Concurrency => 8;
+
+        public async Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
+        {
+            var inside = Interlocked.Increment(ref _inside);
+            lock (this) MostAtOnce = Math.Max(MostAtOnce, inside);
+            await Task.Delay(200, cancellationToken);
+            Interlocked.Increment(ref Runs);
+            Interlocked.Decrement(ref _inside);
+        }
+    }
+
+    [Fact]
+    public async Task Deliveries_of_an_object_in_hand_never_run_beside_it_and_fold_into_one_more_run()
+    {
+        var key = await AddAsync();
+        ImageId.TryParse(key[4..^4], out var id);
+        var captions = new Slow("caption");
+        using var bus = new InProcessEventBus(new SqliteOutbox(_temp.Database), _temp.Signal, [captions], NullLogger<InProcessEventBus>.Instance);
+        await bus.StartAsync(CancellationToken.None);
+        while (Volatile.Read(ref captions.Runs) == 0 && captions.MostAtOnce == 0) await Task.Delay(5);
+
+        // Twenty re-captions while the first caption runs: each writes one more ObjectCreated to the outbox.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _temp.Catalog.RecaptionAsync(id, key, null, CancellationToken.None)));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!OutboxEmpty() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await bus.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, captions.MostAtOnce);
+        Assert.InRange(captions.Runs, 2, 4); // the first, then one or a few for all twenty, never 21
+        Assert.True(OutboxEmpty());
+    }
 }

@@ -68,6 +68,23 @@ public sealed class FactsReaderTests
     }
 
     [Fact]
+    public void A_chain_of_20000_directories_is_read_as_far_as_the_first_and_no_further()
+    {
+        // Recursing once per directory overflowed the stack of a request thread and killed the process.
+        using var png = new MemoryStream(Annotator.Testing.Hostile.HostileFiles.PngWithExifIfdChain(20_000));
+
+        Assert.Equal(ImageFacts.None, FactsReader.Read(png));
+    }
+
+    [Fact]
+    public void A_tiff_of_100000_pages_gives_its_first_page_facts()
+    {
+        using var tiff = new MemoryStream(Annotator.Testing.Hostile.HostileFiles.TiffWithPages(100_000));
+
+        Assert.Equal(1, FactsReader.Read(tiff).Orientation);
+    }
+
+    [Fact]
     public void Garbage_gives_no_facts_rather_than_an_error()
     {
         using var noise = new MemoryStream([0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0, (byte)'M', (byte)'M', 0, 42, 0xFF, 0xFF, 0xFF]);

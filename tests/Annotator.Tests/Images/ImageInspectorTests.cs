@@ -163,6 +163,18 @@ public class ImageInspectorTests
         Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 640, 480), ImageInspector.Inspect(file, Limit));
     }
 
+    [Fact]
+    public void A_progressive_jpeg_of_100_scans_passes_and_one_of_101_is_refused_as_too_costly()
+    {
+        using var within = new MemoryStream(Annotator.Testing.Hostile.HostileFiles.ProgressiveJpegScanBomb(64, 64, 100));
+        using var over = new MemoryStream(Annotator.Testing.Hostile.HostileFiles.ProgressiveJpegScanBomb(64, 64, 101));
+
+        Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 64, 64), ImageInspector.Inspect(within, Limit));
+        var refused = Assert.Throws<ImageRejectedException>(() => ImageInspector.Inspect(over, Limit));
+        Assert.Equal(RejectionKind.TooCostly, refused.Kind);
+        Assert.StartsWith("the JPEG has more than 100 progressive scans", refused.Message);
+    }
+
     private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
     {
         public long BytesRead { get; private set; }

@@ -50,7 +50,8 @@ export function connectLive({ onImage = () => {}, onDeleted = () => {}, onResync
       if (source.readyState === EventSource.CLOSED) {
         show('closed', 'Offline, retrying…');
         clearTimeout(retryTimer);
-        retryTimer = setTimeout(open, RETRY_AFTER_MS);
+        // Spread out, so that pages refused together (a 503 when the server has all the streams it takes) do not return together.
+        retryTimer = setTimeout(open, RETRY_AFTER_MS * (1 + Math.random()));
       } else {
         show('reconnecting', 'Reconnecting…');
       }

@@ -172,7 +172,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
                     thumb_attempts = CASE thumb_state WHEN 'failed' THEN 0 ELSE thumb_attempts END,
                     caption_state = CASE caption_state WHEN 'failed' THEN 'pending' ELSE caption_state END,
                     caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END
-                WHERE id = @id
+                WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
                 """, new { id = id.ToString() }, transaction);
             if (updated > 0) AppendOutbox(connection, transaction, rawKey, Now());
             return updated > 0;

@@ -27,8 +27,9 @@ public sealed class InProcessEventBus(
     {
         var wake = signal.Subscribe();
         var queue = Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(handler.Concurrency * 2) { SingleWriter = true });
+        var running = new RunningKeys();
         var workers = Enumerable.Range(0, handler.Concurrency)
-            .Select(_ => Task.Run(() => WorkAsync(handler, queue.Reader, bit, allBits, stoppingToken), stoppingToken))
+            .Select(_ => Task.Run(() => WorkAsync(handler, queue.Reader, running, bit, allBits, stoppingToken), stoppingToken))
             .ToArray();
         long cursor = 0;
         try
@@ -63,14 +64,31 @@ public sealed class InProcessEventBus(
         }
     }
 
-    private async Task WorkAsync(IObjectCreatedHandler handler, ChannelReader<OutboxEntry> queue, int bit, int allBits, CancellationToken stoppingToken)
+    private async Task WorkAsync(
+        IObjectCreatedHandler handler, ChannelReader<OutboxEntry> queue, RunningKeys running, int bit, int allBits, CancellationToken stoppingToken)
     {
         try
         {
             await foreach (var entry in queue.ReadAllAsync(stoppingToken))
             {
-                if (await DeliverAsync(handler, entry, stoppingToken))
-                    await outbox.AcknowledgeAsync(entry.Id, bit, allBits, CancellationToken.None);
+                var key = entry.Event.Key;
+                // A key already in hand is acknowledged at once: the running delivery runs once more for it and
+                // stays unacknowledged until then, so a crash in between delivers that one again.
+                var delivered = true;
+                if (running.TryStart(key))
+                {
+                    try
+                    {
+                        do delivered = await DeliverAsync(handler, entry, stoppingToken);
+                        while (running.Finish(key, mayRunAgain: delivered));
+                    }
+                    catch
+                    {
+                        running.Finish(key, mayRunAgain: false);
+                        throw;
+                    }
+                }
+                if (delivered) await outbox.AcknowledgeAsync(entry.Id, bit, allBits, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Annotator.Testing;
+
+namespace Annotator.IntegrationTests;
+
+/// <summary>Floods and stalls are refused at the door and the server keeps serving what it has.</summary>
+public sealed class ResourceLimitTests
+{
+    private static async Task<TcpClient> ConnectAsync(AnnotatorProcess server)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+        return tcp;
+    }
+
+    private static async Task<string> ReadHeadAsync(NetworkStream stream, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var buffer = new byte[8192];
+        var text = new StringBuilder();
+        while (!text.ToString().Contains("\r\n\r\n"))
+        {
+            var read = await stream.ReadAsync(buffer, cancel.Token);
+            if (read == 0) break;
+            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task A_stalled_upload_is_answered_408_and_leaves_no_buffer()
+    {
+        await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:Timeout"] = "00:00:05" });
+        using var tcp = await ConnectAsync(server);
+        var stream = tcp.GetStream();
+        var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
+        var head = $"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
+        await stream.WriteAsync(photo.AsMemory(0, photo.Length / 2)); // half of it, then nothing more
+
+        var answer = await ReadHeadAsync(stream, TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 408", answer);
+        Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+        var uploads = Path.Combine(server.DataDirectory, "uploads");
+        Assert.True(!Directory.Exists(uploads) || !Directory.EnumerateFiles(uploads).Any(), "the stalled upload's buffer was left behind");
+        Assert.Contains("\"items\":[]", await server.Client.GetStringAsync("api/images"));
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_mid_upload_is_no_error_and_leaves_nothing()
+    {
+        await using var server = await AnnotatorProcess.StartAsync();
+        var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
+        for (var i = 0; i < 5; i++)
+        {
+            using var tcp = await ConnectAsync(server);
+            var stream = tcp.GetStream();
+            var head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gone.jpg\"\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
+            await stream.WriteAsync(photo.AsMemory(0, photo.Length / 2));
+            tcp.Client.LingerState = new LingerOption(true, 0); // a reset, as a closed laptop lid or a dropped phone connection gives
+        }
+        await Task.Delay(1000);
+
+        Assert.Equal("Healthy", await server.Client.GetStringAsync("healthz"));
+        Assert.DoesNotContain("fail:", server.Output);
+        Assert.DoesNotContain("Unhandled", server.Output);
+        var uploads = Path.Combine(server.DataDirectory, "uploads");
+        Assert.True(!Directory.Exists(uploads) || !Directory.EnumerateFiles(uploads).Any(), "an abandoned upload's buffer was left behind");
+        Assert.Contains("\"items\":[]", await server.Client.GetStringAsync("api/images"));
+    }
+
+    [Fact]
+    public async Task Upload_buffers_left_by_a_killed_process_are_removed_at_start()
+    {
+        var data = Directory.CreateTempSubdirectory("annotator-test-").FullName;
+        var leftover = Path.Combine(data, "uploads", "ASPNETCORE_leftover.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(leftover)!);
+        await File.WriteAllBytesAsync(leftover, new byte[1 << 20]);
+        try
+        {
+            await using var server = await AnnotatorProcess.StartAsync(dataDirectory: data);
+
+            Assert.False(File.Exists(leftover));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Event_streams_past_the_limit_get_a_503_with_retry_after_and_the_rest_keep_working()
+    {
+        await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Server:MaxEventStreams"] = "2" });
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var first = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var second = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
+
+        using var third = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
+        Assert.NotNull(third.Headers.RetryAfter);
+        // The open streams still get every change.
+        using var events = new StreamReader(await first.Content.ReadAsStreamAsync());
+        var image = await server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await events.ReadLineAsync(wait.Token) is { } line && !line.Contains(image.Id())) { }
+        first.Dispose();
+        // A closed stream frees its place.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpStatusCode again;
+        do
+        {
+            using var retry = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
+            again = retry.StatusCode;
+        } while (again != HttpStatusCode.OK && DateTime.UtcNow < deadline && await Task.Delay(100).ContinueWith(_ => true));
+        Assert.Equal(HttpStatusCode.OK, again);
+    }
+
+    [Fact]
+    public async Task Connections_past_the_limit_are_refused_and_the_server_stays_up()
+    {
+        await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Server:MaxConnections"] = "20" });
+        var held = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 20; i++) held.Add(await ConnectAsync(server));
+            // Kestrel counts a connection once it has accepted it; give it the moment it takes.
+            await Task.Delay(500);
+
+            using var extra = await ConnectAsync(server);
+            var stream = extra.GetStream();
+            await stream.WriteAsync("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+            Assert.Equal("", await ReadHeadAsync(stream, TimeSpan.FromSeconds(10))); // closed unanswered
+        }
+        finally
+        {
+            foreach (var tcp in held) tcp.Dispose();
+        }
+        Assert.False(server.HasExited);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var client = new HttpClient { BaseAddress = server.BaseAddress };
+                Assert.Equal("Healthy", await client.GetStringAsync("healthz"));
+                break;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { await Task.Delay(100); }
+        }
+    }
+}
