@@ -11,8 +11,9 @@ namespace Annotator.Processing;
 /// started from these threads and inherit their priority.
 /// </summary>
 /// <remarks>
-/// Work is light or heavy (a very large image). With two threads or more, one thread takes only light
-/// work, so a few huge images can take every other thread but never hold up an ordinary photo.
+/// Work is light or heavy (a very large image, which can take hundreds of megabytes to decode). Heavy work
+/// runs on one thread only, one at a time, so memory is bounded by one huge image whatever the core count,
+/// and with two threads or more ordinary photos always have a thread that no huge image can take.
 /// </remarks>
 public sealed partial class LowPriorityThreads : IDisposable
 {
@@ -25,10 +26,11 @@ public sealed partial class LowPriorityThreads : IDisposable
     public LowPriorityThreads(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        // Light work first on the shared threads: TakeFromAny prefers the earlier collection.
-        BlockingCollection<Action>[] shared = [_light, _heavy], lightOnly = [_light];
+        // Thread 0 takes heavy work first (TakeFromAny prefers the earlier collection), so huge images are not
+        // starved by a steady stream of photos; the others take only light work.
+        BlockingCollection<Action>[] first = [_heavy, _light], others = [_light];
         _threads = [.. Enumerable.Range(0, count).Select(i =>
-            new Thread(() => Run(count > 1 && i == count - 1 ? lightOnly : shared)) { IsBackground = true, Name = $"annotator-cpu-{i}" })];
+            new Thread(() => Run(i == 0 ? first : others)) { IsBackground = true, Name = $"annotator-cpu-{i}" })];
         foreach (var thread in _threads) thread.Start();
     }
 

@@ -13,7 +13,7 @@ namespace Annotator.Thumbnails;
 /// </summary>
 public sealed class VipsThumbnailer : IThumbnailer
 {
-    /// <summary>Images above this size are heavy work: they may not take the thread kept for ordinary photos.</summary>
+    /// <summary>Images above this size are heavy work: decoded one at a time, never on the threads kept for ordinary photos.</summary>
     public const long HeavyPixels = 40_000_000;
 
     private readonly ThumbnailOptions _options;

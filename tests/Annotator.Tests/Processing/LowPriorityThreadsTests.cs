@@ -5,9 +5,9 @@ namespace Annotator.Tests.Processing;
 public sealed class LowPriorityThreadsTests
 {
     [Fact]
-    public async Task Huge_images_never_take_the_thread_kept_for_ordinary_photos()
+    public async Task Huge_images_are_decoded_one_at_a_time_and_never_hold_up_ordinary_photos()
     {
-        using var threads = new LowPriorityThreads(2);
+        using var threads = new LowPriorityThreads(3);
         using var release = new ManualResetEventSlim();
         var heavyStarted = 0;
         var firstStarted = new TaskCompletionSource();
@@ -25,7 +25,7 @@ public sealed class LowPriorityThreadsTests
         var light = await threads.RunAsync(() => "done", heavy: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("done", light);
-        Assert.Equal(1, Volatile.Read(ref heavyStarted)); // the second huge image waits for the first
+        Assert.Equal(1, Volatile.Read(ref heavyStarted)); // the second huge image waits for the first, though a thread is idle
         release.Set();
         await Task.WhenAll(heavy).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(2, heavyStarted);
