@@ -28,7 +28,7 @@ public static class ServerSetup
         builder.WebHost.UseStaticWebAssets();
         // Only requests for this machine's own names are answered unless AllowedHosts says more: a page on
         // another site that rebinds its DNS name to 127.0.0.1 must not reach the API. ASP.NET Core's host filtering.
-        if (string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])) builder.Configuration["AllowedHosts"] = LocalHosts;
+        if (string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])) builder.Configuration["AllowedHosts"] = DefaultHosts(builder.Configuration["urls"]);
         var services = builder.Services;
         services.AddAnnotator(builder.Configuration);
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -82,8 +82,17 @@ public static class ServerSetup
         return builder;
     }
 
-    /// <summary>The names a browser uses for this machine: the default of <c>AllowedHosts</c>.</summary>
-    public const string LocalHosts = "localhost;127.0.0.1;[::1]";
+    /// <summary>
+    /// The default of <c>AllowedHosts</c>: this machine's own names, and any host named in <c>--urls</c>
+    /// (<c>http://192.168.1.20:5000</c> is answered as that address; a wildcard like <c>0.0.0.0</c> names none).
+    /// </summary>
+    private static string DefaultHosts(string? urls)
+    {
+        var named = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(url => Uri.TryCreate(url.Replace("://*", "://wildcard").Replace("://+", "://wildcard"), UriKind.Absolute, out var uri) ? uri.Host : null)
+            .Where(host => host is not (null or "wildcard" or "0.0.0.0" or "[::]"));
+        return string.Join(';', new[] { "localhost", "127.0.0.1", "[::1]" }.Concat(named!).Distinct(StringComparer.OrdinalIgnoreCase));
+    }
 
     public static WebApplication UseAnnotatorServer(this WebApplication app)
     {
