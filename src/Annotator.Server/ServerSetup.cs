@@ -90,8 +90,9 @@ public static class ServerSetup
     {
         var named = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(url => Uri.TryCreate(url.Replace("://*", "://wildcard").Replace("://+", "://wildcard"), UriKind.Absolute, out var uri) ? uri.Host : null)
-            .Where(host => host is not (null or "wildcard" or "0.0.0.0" or "[::]"));
-        return string.Join(';', new[] { "localhost", "127.0.0.1", "[::1]" }.Concat(named!).Distinct(StringComparer.OrdinalIgnoreCase));
+            .OfType<string>()
+            .Where(host => host is not ("wildcard" or "0.0.0.0" or "[::]"));
+        return string.Join(';', new[] { "localhost", "127.0.0.1", "[::1]" }.Concat(named).Distinct(StringComparer.OrdinalIgnoreCase));
     }
 
     public static WebApplication UseAnnotatorServer(this WebApplication app)
