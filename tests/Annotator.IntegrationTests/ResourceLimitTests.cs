@@ -51,6 +51,45 @@ public sealed class ResourceLimitTests
     }
 
     [Fact]
+    public async Task Uploads_past_the_concurrency_limit_get_a_503_with_retry_after()
+    {
+        await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:MaxConcurrent"] = "1" });
+        using var slow = await ConnectAsync(server);
+        var head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\n\r\n";
+        await slow.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n{head}"));
+        await Task.Delay(500); // the slow upload has its slot
+
+        using var second = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.NotNull(second.Headers.RetryAfter);
+        Assert.Contains("as many uploads at once as it is set to (1)", (string?)(await second.ProblemAsync())["detail"]);
+        slow.Dispose();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(100);
+            using var retry = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
+            status = retry.StatusCode;
+        } while (status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.Created, status); // the slot is free again once the slow client is gone
+    }
+
+    [Fact]
+    public async Task An_upload_that_would_fill_the_disk_gets_a_507_and_nothing_is_stored()
+    {
+        await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:MinFreeDiskBytes"] = long.MaxValue.ToString() });
+
+        using var response = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
+
+        Assert.Equal(HttpStatusCode.InsufficientStorage, response.StatusCode);
+        Assert.StartsWith("the server's disk is nearly full", (string?)(await response.ProblemAsync())["detail"]);
+        Assert.Contains("\"items\":[]", await server.Client.GetStringAsync("api/images"));
+    }
+
+    [Fact]
     public async Task A_client_that_disconnects_mid_upload_is_no_error_and_leaves_nothing()
     {
         await using var server = await AnnotatorProcess.StartAsync();

@@ -39,7 +39,7 @@ public static class UploadEndpoint
         {
             context.Response.Headers.RetryAfter = "5";
             return Refuse(context, StatusCodes.Status503ServiceUnavailable, "Too many uploads",
-                $"this server is taking {limits.MaxConcurrent} uploads at once already: try again in a few seconds", []);
+                $"this server is taking as many uploads at once as it is set to ({limits.MaxConcurrent}): try again in a few seconds", []);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
