@@ -15,6 +15,21 @@ public sealed class ResourceLimitTests
         return tcp;
     }
 
+    /// <summary>
+    /// Starts an upload of <paramref name="photo"/> over a raw connection and sends only its first
+    /// <paramref name="sent"/> bytes: what a stalled or vanished client leaves the server with.
+    /// </summary>
+    private static async Task<TcpClient> StartUploadAsync(AnnotatorProcess server, byte[] photo, int sent)
+    {
+        var tcp = await ConnectAsync(server);
+        var head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"partial.jpg\"\r\n\r\n";
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
+        await stream.WriteAsync(photo.AsMemory(0, sent));
+        return tcp;
+    }
+
     private static async Task<string> ReadHeadAsync(NetworkStream stream, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
@@ -33,15 +48,10 @@ public sealed class ResourceLimitTests
     public async Task A_stalled_upload_is_answered_408_and_leaves_no_buffer()
     {
         await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:Timeout"] = "00:00:05" });
-        using var tcp = await ConnectAsync(server);
-        var stream = tcp.GetStream();
         var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
-        var head = $"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
-        await stream.WriteAsync(photo.AsMemory(0, photo.Length / 2)); // half of it, then nothing more
+        using var tcp = await StartUploadAsync(server, photo, photo.Length / 2); // half of it, then nothing more
 
-        var answer = await ReadHeadAsync(stream, TimeSpan.FromSeconds(30));
+        var answer = await ReadHeadAsync(tcp.GetStream(), TimeSpan.FromSeconds(30));
 
         Assert.StartsWith("HTTP/1.1 408", answer);
         Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
@@ -54,10 +64,8 @@ public sealed class ResourceLimitTests
     public async Task Uploads_past_the_concurrency_limit_get_a_503_with_retry_after()
     {
         await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:MaxConcurrent"] = "1" });
-        using var slow = await ConnectAsync(server);
-        var head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.jpg\"\r\n\r\n";
-        await slow.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n{head}"));
+        var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
+        using var slow = await StartUploadAsync(server, photo, 1000);
         await Task.Delay(500); // the slow upload has its slot
 
         using var second = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
@@ -96,12 +104,7 @@ public sealed class ResourceLimitTests
         var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
         for (var i = 0; i < 5; i++)
         {
-            using var tcp = await ConnectAsync(server);
-            var stream = tcp.GetStream();
-            var head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gone.jpg\"\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
-            await stream.WriteAsync(photo.AsMemory(0, photo.Length / 2));
+            using var tcp = await StartUploadAsync(server, photo, photo.Length / 2);
             tcp.Client.LingerState = new LingerOption(true, 0); // a reset, as a closed laptop lid or a dropped phone connection gives
         }
         await Task.Delay(1000);
