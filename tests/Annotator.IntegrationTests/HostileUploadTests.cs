@@ -20,6 +20,7 @@ public sealed class HostileUploadTests(HostileUploadTests.Server fixture) : ICla
         public async Task InitializeAsync() => Process = await AnnotatorProcess.StartAsync(new Dictionary<string, string>
         {
             ["Annotator:Uploads:MaxFilesPerRequest"] = "3",
+            ["Annotator:Uploads:MaxDecodeBytes"] = "150000000",
         });
 
         public async Task DisposeAsync() => await Process.DisposeAsync();
@@ -83,6 +84,19 @@ public sealed class HostileUploadTests(HostileUploadTests.Server fixture) : ICla
         Assert.Equal("too-costly", (string?)problem["reason"]);
         Assert.StartsWith("scans.jpg: the JPEG has more than 100 progressive scans", (string?)problem["detail"]);
         await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task An_image_that_would_need_more_memory_to_decode_than_allowed_is_refused_at_upload()
+    {
+        // 100 MP progressive: libjpeg holds 200 MB of coefficients until the last scan; this server allows 150 MB.
+        using var response = await UploadAsync(HostileFiles.ProgressiveJpegScanBomb(10_000, 10_000, 2), "wide.jpg");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.ProblemAsync();
+        Assert.Equal("too-costly", (string?)problem["reason"]);
+        Assert.Equal("wide.jpg: decoding it would hold 200 MB in memory at once, over the 150 MB this server gives one image: "
+            + "a progressive JPEG is decoded whole, save it as a baseline JPEG", (string?)problem["detail"]);
     }
 
     [Fact]

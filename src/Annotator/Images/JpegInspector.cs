@@ -24,6 +24,7 @@ internal static class JpegInspector
         reader.Skip(2); // SOI, checked by the sniffer
         reader.Truncation = "the JPEG is truncated: it ends before the frame header that gives its size";
         int width = 0, height = 0;
+        long wholeImageBytes = 0;
         bool sawFrame = false;
         var scans = 0;
         while (true)
@@ -34,7 +35,7 @@ internal static class JpegInspector
                 if (!sawFrame) throw Reject.Damaged("the JPEG is damaged: it has no frame header (SOF marker), so its size is unknown");
                 if (scans == 0) throw Reject.Damaged("the JPEG has no image data: it ends before any scan (SOS marker)");
                 // Anything after EOI (a Motion Photo's video, an MPF second image) is not ours to judge.
-                return new ImageHeader(ImageFormat.Jpeg, width, height);
+                return new ImageHeader(ImageFormat.Jpeg, width, height) { WholeImageBytes = wholeImageBytes };
             }
             if (marker == Soi) throw Reject.Damaged("the JPEG is damaged: a second start-of-image marker appears inside it");
             if (marker is Tem or >= 0xD0 and <= 0xD7) continue; // standalone markers: no length follows
@@ -48,9 +49,11 @@ internal static class JpegInspector
                 height = BinaryPrimitives.ReadUInt16BigEndian(frame[1..]);
                 width = BinaryPrimitives.ReadUInt16BigEndian(frame[3..]);
                 Reject.CheckSize("the JPEG", width, height, maxPixels);
+                var components = reader.Read(Math.Min(frame[5] * 3, length - 8));
+                if (IsProgressive(marker)) wholeImageBytes = CoefficientBytes(width, height, components);
                 sawFrame = true;
                 reader.Truncation = "the JPEG is truncated: it ends before its image data begins";
-                reader.Skip(length - 8);
+                reader.Skip(length - 8 - components.Length);
             }
             else if (marker == Sos)
             {
@@ -64,6 +67,31 @@ internal static class JpegInspector
             }
             else reader.Skip(length - 2);
         }
+    }
+
+    // SOF2, 6, 10, 14: progressive, Huffman or arithmetic, sequential or hierarchical.
+    private static bool IsProgressive(byte marker) => marker is 0xC2 or 0xC6 or 0xCA or 0xCE;
+
+    /// <summary>
+    /// libjpeg's coefficient buffer for a progressive image: 64 two-byte coefficients per 8×8 block of each
+    /// component, each component subsampled by its sampling factors against the largest.
+    /// </summary>
+    private static long CoefficientBytes(int width, int height, ReadOnlySpan<byte> components)
+    {
+        int hMax = 1, vMax = 1;
+        for (var i = 0; i + 2 < components.Length; i += 3)
+        {
+            hMax = Math.Max(hMax, components[i + 1] >> 4);
+            vMax = Math.Max(vMax, components[i + 1] & 0x0F);
+        }
+        long bytes = 0;
+        for (var i = 0; i + 2 < components.Length; i += 3)
+        {
+            int h = Math.Max(1, components[i + 1] >> 4), v = Math.Max(1, components[i + 1] & 0x0F);
+            long columns = ((long)width * h + hMax * 8 - 1) / (hMax * 8), rows = ((long)height * v + vMax * 8 - 1) / (vMax * 8);
+            bytes += columns * rows * 64 * 2;
+        }
+        return bytes;
     }
 
     // SOF0-3, 5-7, 9-11, 13-15; C4 (DHT), C8 (reserved) and CC (DAC) are not frame headers.

@@ -64,12 +64,16 @@ internal static class PngInspector
             else if (type == Iend) break; // bytes after IEND are ignored by every decoder
         }
         if (!sawData) throw Reject.Damaged("the PNG has no image data (no IDAT chunk)");
-        return new ImageHeader(ImageFormat.Png, (int)width, (int)height, frames);
+        // Adam7 interlacing: the decoder holds every pixel until the last pass (palette images expand to RGBA).
+        var wholeImageBytes = ihdr[20] == 1 ? (long)width * height * Channels(colourType) * (bitDepth == 16 ? 2 : 1) : 0;
+        return new ImageHeader(ImageFormat.Png, (int)width, (int)height, frames) { WholeImageBytes = wholeImageBytes };
     }
 
     private static bool IsChunkName(ReadOnlySpan<byte> name) =>
         char.IsAsciiLetter((char)name[0]) && char.IsAsciiLetter((char)name[1])
         && char.IsAsciiLetter((char)name[2]) && char.IsAsciiLetter((char)name[3]);
+
+    private static int Channels(byte colourType) => colourType switch { 0 => 1, 2 => 3, 4 => 2, _ => 4 };
 
     // The colour type / bit depth pairs the PNG specification allows.
     private static bool ValidDepth(byte colourType, byte bitDepth) => colourType switch

@@ -13,6 +13,13 @@ public sealed class UploadOptions
     [Range(1, long.MaxValue, ErrorMessage = "Annotator:Uploads:MaxPixels must be a positive number of pixels.")]
     public long MaxPixels { get; set; } = 100_000_000;
 
+    /// <summary>
+    /// Memory one image may need at once to decode. Only images that cannot be decoded in strips come near it
+    /// (see <see cref="Images.ImageHeader.WholeImageBytes"/>): a 100 MP progressive JPEG in full colour needs 600 MB.
+    /// </summary>
+    [Range(1, long.MaxValue, ErrorMessage = "Annotator:Uploads:MaxDecodeBytes must be a positive number of bytes.")]
+    public long MaxDecodeBytes { get; set; } = 400_000_000;
+
     [Range(1, 10_000, ErrorMessage = "Annotator:Uploads:MaxFilesPerRequest must be between 1 and 10000.")]
     public int MaxFilesPerRequest { get; set; } = 100;
 

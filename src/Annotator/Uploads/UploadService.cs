@@ -29,6 +29,10 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOp
         try
         {
             header = ImageInspector.Inspect(content, _options.MaxPixels);
+            if (header.WholeImageBytes > _options.MaxDecodeBytes)
+                throw new ImageRejectedException(RejectionKind.TooCostly,
+                    $"decoding it would hold {header.WholeImageBytes / 1_000_000:N0} MB in memory at once, over the {_options.MaxDecodeBytes / 1_000_000:N0} MB this server gives one image: "
+                    + (header.Format == ImageFormat.Jpeg ? "a progressive JPEG is decoded whole, save it as a baseline JPEG" : "an interlaced PNG is decoded whole, save it without interlacing"));
             if (!VipsFormatSupport.CanDecode(header.Format))
                 throw new ImageRejectedException(RejectionKind.Unsupported,
                     $"{header.Format.ToString().ToUpperInvariant()} images cannot be decoded by this server's libvips (no HEVC decoder); convert the photo to JPEG or AVIF");

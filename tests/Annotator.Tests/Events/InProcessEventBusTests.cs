@@ -89,7 +89,8 @@ public sealed class InProcessEventBusTests : IDisposable
     {
         var key = await AddAsync();
         var failing = new Recorder("thumbnail", _ => true);
-        await RunUntilAsync([failing, new Recorder("caption")], () => !failing.Seen.IsEmpty);
+        // Until the thumbnail subscriber has failed and the caption subscriber has finished ("caption": bit 1).
+        await RunUntilAsync([failing, new Recorder("caption")], () => !failing.Seen.IsEmpty && OutboxCountAsync(1).Result == 0);
         Assert.Equal(1, await OutboxCountAsync(2)); // "thumbnail" sorts second: bit 2
 
         var healthy = new Recorder("thumbnail");

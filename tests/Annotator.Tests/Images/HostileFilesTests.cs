@@ -202,7 +202,7 @@ public sealed class HostileFilesTests
     private static void AssertInspected(byte[] jpeg, int width, int height, int scans)
     {
         if (scans <= UploadScanBudget)
-            Assert.Equal(new ImageHeader(ImageFormat.Jpeg, width, height), Inspect(jpeg));
+            Assert.Equal((ImageFormat.Jpeg, width, height), Inspect(jpeg) is var h ? (h.Format, h.Width, h.Height) : default);
         else
             Assert.Equal(RejectionKind.TooCostly, Assert.Throws<ImageRejectedException>(() => Inspect(jpeg)).Kind);
     }

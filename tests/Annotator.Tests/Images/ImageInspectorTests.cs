@@ -169,10 +169,29 @@ public class ImageInspectorTests
         using var within = new MemoryStream(Annotator.Testing.Hostile.HostileFiles.ProgressiveJpegScanBomb(64, 64, 100));
         using var over = new MemoryStream(Annotator.Testing.Hostile.HostileFiles.ProgressiveJpegScanBomb(64, 64, 101));
 
-        Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 64, 64), ImageInspector.Inspect(within, Limit));
+        Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 64, 64) { WholeImageBytes = 8 * 8 * 128 }, ImageInspector.Inspect(within, Limit));
         var refused = Assert.Throws<ImageRejectedException>(() => ImageInspector.Inspect(over, Limit));
         Assert.Equal(RejectionKind.TooCostly, refused.Kind);
         Assert.StartsWith("the JPEG has more than 100 progressive scans", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("jpeg-baseline", 0L)]
+    [InlineData("jpeg-progressive", (80 * 60 + 2 * 40 * 30) * 128L)] // 640×480 at 4:2:0: Y 80×60 blocks, Cb and Cr 40×30
+    [InlineData("png", 0L)]
+    [InlineData("png-interlaced", 640 * 480 * 3L)]
+    public void Images_that_must_be_decoded_whole_say_how_much_memory_that_takes(string kind, long bytes)
+    {
+        using var image = NetVips.Image.Black(640, 480, bands: 3);
+        var encoded = kind switch
+        {
+            "jpeg-baseline" => image.JpegsaveBuffer(subsampleMode: NetVips.Enums.ForeignSubsample.On),
+            "jpeg-progressive" => image.JpegsaveBuffer(interlace: true, subsampleMode: NetVips.Enums.ForeignSubsample.On),
+            "png" => image.PngsaveBuffer(),
+            _ => image.PngsaveBuffer(interlace: true),
+        };
+
+        Assert.Equal(bytes, ImageInspector.Inspect(new MemoryStream(encoded), Limit).WholeImageBytes);
     }
 
     private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
