@@ -4,10 +4,16 @@ namespace Annotator.Images;
 
 /// <summary>
 /// TIFF: reads the first image directory (IFD0) for the size, and checks that every strip or tile it
-/// points at lies inside the file, which is how a cut-off TIFF shows. Later pages are not inspected.
+/// points at lies inside the file, which is how a cut-off TIFF shows. Later pages are only counted.
 /// </summary>
 internal static class TiffInspector
 {
+    /// <summary>
+    /// libtiff walks every directory each time a file is opened (libvips counts the pages), so 100,000 tiny
+    /// pages cost seconds per open though each is 8×8. Scanned documents have tens or hundreds of pages.
+    /// </summary>
+    public const int MaxPages = 1000;
+
     private const ushort ImageWidth = 256, ImageLength = 257, StripOffsets = 273, StripByteCounts = 279,
         TileOffsets = 324, TileByteCounts = 325;
     private const ushort Short = 3, Long = 4;
@@ -53,13 +59,35 @@ internal static class TiffInspector
                 case TileByteCounts: tileSizes = entry; break;
             }
         }
+        var nextLink = reader.Position; // IFD0's entries are followed by its link to the next page
         if (width < 0 || height < 0) throw Reject.Damaged("the TIFF is damaged: it does not declare its width and height");
         Reject.CheckSize("the TIFF", width, height, maxPixels);
+        CheckPageCount(reader, nextLink, little);
 
         if (tiles.Count > 0) CheckData(reader, tiles, tileSizes, "tile", little);
         else if (strips.Count > 0) CheckData(reader, strips, stripSizes, "strip", little);
         else throw Reject.Damaged("the TIFF has no image data (no strip or tile offsets)");
         return new ImageHeader(ImageFormat.Tiff, (int)width, (int)height);
+    }
+
+    /// <summary>Follows the next-directory links from IFD0's, iteratively, and refuses more than <see cref="MaxPages"/>.</summary>
+    /// <param name="link">Where IFD0's link to the next directory is, right after its entries.</param>
+    private static void CheckPageCount(ImageReader reader, long link, bool little)
+    {
+        var seen = new HashSet<long>();
+        for (var pages = 1; link + 4 <= reader.Length; pages++)
+        {
+            reader.Seek(link);
+            long next = U32(reader.Read(4), little);
+            // 0 ends the chain; a link out of the file or back to a directory already seen ends it too,
+            // and is the decoder's to report (libtiff detects loops).
+            if (next == 0 || next + 2 > reader.Length || !seen.Add(next)) return;
+            if (pages == MaxPages)
+                throw new ImageRejectedException(RejectionKind.TooCostly,
+                    $"the TIFF has more than {MaxPages:N0} pages, and every one is read each time it is opened: keep the pages you need in a smaller file");
+            reader.Seek(next);
+            link = next + 2 + 12L * U16(reader.Read(2), little);
+        }
     }
 
     private static long SingleValue(Entry entry, bool little, string what)

@@ -119,7 +119,9 @@ public sealed class HostileFilesTests
             Assert.True(Value(directory, 273) + Value(directory, 279) <= file.Length, "the strip lies inside the file");
         });
         Assert.Equal(100_000, pages);
-        Assert.Equal(new ImageHeader(ImageFormat.Tiff, 8, 8), Inspect(tiff));
+        // Structurally sound; the upload check refuses it for its page count alone.
+        Assert.Equal(RejectionKind.TooCostly, Assert.Throws<ImageRejectedException>(() => Inspect(tiff)).Kind);
+        Assert.Equal(new ImageHeader(ImageFormat.Tiff, 8, 8), Inspect(HostileFiles.TiffWithPages(1_000)));
     }
 
     [Fact]
