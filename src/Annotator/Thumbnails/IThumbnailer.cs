@@ -1,3 +1,5 @@
+using Annotator.Images;
+
 namespace Annotator.Thumbnails;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace Annotator.Thumbnails;
 /// </summary>
 public interface IThumbnailer
 {
+    /// <summary>Whether this thumbnailer can decode <paramref name="format"/> at all (asked at upload, before anything is stored).</summary>
+    bool CanDecode(ImageFormat format);
+
     /// <summary>The gallery thumbnail and the large preview, oriented, sRGB, stripped of metadata.</summary>
     Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken);
 

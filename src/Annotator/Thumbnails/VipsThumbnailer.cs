@@ -26,6 +26,8 @@ public sealed class VipsThumbnailer : IThumbnailer
         VipsSetup.Apply(logger);
     }
 
+    public bool CanDecode(Images.ImageFormat format) => VipsFormatSupport.CanDecode(format);
+
     public Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
         // Decode once at preview size, keep it in memory, and make the small thumbnail from that.

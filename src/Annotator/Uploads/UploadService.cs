@@ -13,7 +13,7 @@ namespace Annotator.Uploads;
 /// anything is stored, then writes raw/{id}{ext} and, in one transaction, the image row and its
 /// ObjectCreated outbox entry. A refusal leaves nothing behind; so does a failure half way.
 /// </summary>
-public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOptions<UploadOptions> options, TimeProvider time)
+public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, IOptions<UploadOptions> options, TimeProvider time)
 {
     private static readonly Counter<long> Uploads = new Meter(ProcessingMetrics.MeterName)
         .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, or the refusal kind)");
@@ -33,9 +33,9 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IOp
                 throw new ImageRejectedException(RejectionKind.TooCostly,
                     $"decoding it would hold {header.WholeImageBytes / 1_000_000:N0} MB in memory at once, over the {_options.MaxDecodeBytes / 1_000_000:N0} MB this server gives one image: "
                     + (header.Format == ImageFormat.Jpeg ? "a progressive JPEG is decoded whole, save it as a baseline JPEG" : "an interlaced PNG is decoded whole, save it without interlacing"));
-            if (!VipsFormatSupport.CanDecode(header.Format))
+            if (!thumbnailer.CanDecode(header.Format))
                 throw new ImageRejectedException(RejectionKind.Unsupported,
-                    $"{header.Format.ToString().ToUpperInvariant()} images cannot be decoded by this server's libvips (no HEVC decoder); convert the photo to JPEG or AVIF");
+                    $"{header.Format.ToString().ToUpperInvariant()} images cannot be decoded on this server (it has no HEVC decoder); convert the photo to JPEG or AVIF");
             facts = FactsReader.Read(content);
         }
         catch (ImageRejectedException e)
