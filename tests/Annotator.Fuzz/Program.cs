@@ -3,7 +3,9 @@ using SharpFuzz;
 
 // One target, three ways to feed it: afl-fuzz (the default, what scripts/fuzz runs), libFuzzer through
 // libfuzzer-dotnet, or a plain replay of saved inputs that prints what each one does (triage, regressions).
-// libfuzzer-dotnet passes one argument only (--target_arg, here the dll), so its pipes choose libFuzzer too.
+// libfuzzer-dotnet passes one argument only (--target_arg, here the dll), so its pipes choose libFuzzer too:
+//   libfuzzer-dotnet --target_path=dotnet --target_arg=artifacts/fuzz/app/Annotator.Fuzz.dll -max_len=1048576 CORPUS
+// (after scripts/fuzz has built and instrumented artifacts/fuzz/app; -max_len is UploadTarget.MaxInputBytes).
 return args switch
 {
     [] when UnderLibFuzzer() => LibFuzzer(),

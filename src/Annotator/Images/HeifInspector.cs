@@ -72,8 +72,9 @@ internal static class HeifInspector
             headerSize = 16;
         }
         else if (size == 0) size = reader.Length - start; // "to the end of the file"
-        if (size < headerSize)
-            throw Reject.Damaged($"{name} is damaged: its '{Reject.FourCC(type)}' box declares an impossible size of {size}");
+        // A 64-bit size past 4 GB in a file the upload limit let through is no cut-off file, it is nonsense.
+        if (size < headerSize || headerSize == 16 && size > uint.MaxValue && size > reader.Length - start)
+            throw Reject.Damaged($"{name} is damaged: its '{Reject.FourCC(type)}' box declares an impossible size of {size:N0} bytes");
         if (size > reader.Length - start)
             throw Reject.Damaged($"{name} is truncated: its '{Reject.FourCC(type)}' box needs {size:N0} bytes but only {reader.Length - start:N0} remain");
         return (type, size, size - headerSize);
