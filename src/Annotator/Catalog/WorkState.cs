@@ -34,6 +34,11 @@ public static class WorkStates
     /// One state for an image. Done and failed are final: an image is failed only once nothing is still
     /// working on it, so "failed" is something a person can act on, never a moment in the middle.
     /// </summary>
+    /// <summary>Every (thumbnail, caption) pair whose combined state is <paramref name="state"/>: how a catalog filters by it.</summary>
+    public static IReadOnlyList<(WorkState Thumbnail, WorkState Caption)> PairsOf(WorkState state) =>
+        [.. from thumbnail in Enum.GetValues<WorkState>() from caption in Enum.GetValues<WorkState>()
+            where Combine(thumbnail, caption) == state select (thumbnail, caption)];
+
     public static WorkState Combine(WorkState thumbnail, WorkState caption) => (thumbnail, caption) switch
     {
         (WorkState.Pending, WorkState.Pending) => WorkState.Pending,

@@ -144,7 +144,7 @@ public sealed class SqliteCatalogTests : IDisposable
     public async Task Work_that_keeps_dying_is_failed_after_the_attempt_limit()
     {
         var image = await AddAsync("poison.jpg");
-        for (var i = 0; i < SqliteImageCatalog.MaxAttempts; i++)
+        for (var i = 0; i < WorkAttempts.Max; i++)
             Assert.NotNull(await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None)); // each "crashes": never completes
 
         Assert.Null(await _temp.Catalog.StartAsync(image.Id, Work.Thumbnail, CancellationToken.None));

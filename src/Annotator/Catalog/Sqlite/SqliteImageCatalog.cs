@@ -11,9 +11,6 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
 {
     static SqliteImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    /// <summary>Work is tried at most this many times; more means it keeps killing the process (a poison image).</summary>
-    public const int MaxAttempts = 3;
-
     public async Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
     {
         var now = Now();
@@ -72,8 +69,9 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         }
         if (state is { } wanted)
         {
-            where.Add($"({CombinedState}) = @state");
-            parameters.Add("state", wanted.Name());
+            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
+            var pairs = WorkStates.PairsOf(wanted).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')");
+            where.Add($"(thumb_state, caption_state) IN (VALUES {string.Join(", ", pairs)})");
         }
         return where;
     }
@@ -93,13 +91,12 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
                 RETURNING {p}_attempts
                 """, new { id = id.ToString(), now }, transaction);
             if (attempts is null) return false;
-            if (attempts <= MaxAttempts) return true;
+            if (attempts <= WorkAttempts.Max) return true;
             // Earlier attempts never finished: each one took the process down with it. Stop here.
             connection.Execute($"""
-                UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now,
-                                  {p}_error = 'processing was interrupted {MaxAttempts} times (the process stopped while working on this image); retry to try again'
+                UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason
                 WHERE id = @id
-                """, new { id = id.ToString(), now }, transaction);
+                """, new { id = id.ToString(), now, reason = WorkAttempts.Exhausted }, transaction);
             return false;
         }, cancellationToken);
         Announce(id);
@@ -203,9 +200,8 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         var where = Filter(search, state, parameters);
         var ids = await database.WriteAsync((connection, transaction) =>
         {
-            // Jobs are kept a week; their progress is only interesting while they run.
             connection.Execute("DELETE FROM recaption_jobs WHERE created_at < @cutoff",
-                new { cutoff = now - (long)TimeSpan.FromDays(7).TotalMilliseconds }, transaction);
+                new { cutoff = now - (long)RecaptionJob.Retention.TotalMilliseconds }, transaction);
             var images = connection.Query<(string Id, string Format)>(
                 $"UPDATE images SET {RecaptionSet} {Where(where)} RETURNING id, format", parameters, transaction).AsList();
             connection.Execute("""
@@ -296,14 +292,6 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         using var connection = database.Open();
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM outbox", cancellationToken: cancellationToken));
     }
-
-    /// <summary>The combined image state in SQL, matching <see cref="WorkStates.Combine"/>.</summary>
-    private const string CombinedState = """
-        CASE WHEN thumb_state = 'pending' AND caption_state = 'pending' THEN 'pending'
-             WHEN thumb_state IN ('pending', 'processing') OR caption_state IN ('pending', 'processing') THEN 'processing'
-             WHEN thumb_state = 'failed' OR caption_state = 'failed' THEN 'failed'
-             ELSE 'done' END
-        """;
 
     private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
 
