@@ -27,7 +27,7 @@ public sealed class UploadAdmission(IOptions<UploadOptions> uploads, IOptions<St
             if (string.IsNullOrEmpty(folder)) continue;
             var free = FreeBytes(folder);
             if (free < keep)
-                return $"the server's disk is nearly full ({free >> 20:N0} MB free, {keep >> 20:N0} MB kept free): try again once space is made";
+                return $"the server's disk is nearly full ({free >> 20:N0} MB free, {keep >> 20:N0} MB kept free by Annotator:Uploads:MinFreeDiskBytes): try again once space is made";
         }
         return null;
     }
