@@ -25,7 +25,7 @@ start_server() {
   echo "server did not start: $(cat "$work/server.log")"; exit 1
 }
 stop_server() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work/data"; }
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 multipart() { # photo body-file -> prints content type
   python3 - "$1" "$2" <<'PY'
