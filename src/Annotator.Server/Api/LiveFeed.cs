@@ -22,8 +22,6 @@ public sealed class LiveFeed(
     private readonly Lock _gate = new();
     private Channel<SseItem<string>>[] _streams = [];
 
-    public int Streams => Volatile.Read(ref _streams).Length;
-
     /// <summary>A new stream's events, or null when <see cref="ServerOptions.MaxEventStreams"/> are open already.</summary>
     public Stream? TryOpen()
     {

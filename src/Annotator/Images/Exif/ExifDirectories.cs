@@ -46,8 +46,8 @@ internal sealed class ExifDirectories
         var directories = new ExifDirectories(reader, start, length, little);
         if (directories.U16(header[2..]) != 42) return null;
         directories.ReadDirectory(directories.U32(header[4..]), directories._ifd0);
-        if (directories.Pointer(directories._ifd0, ExifPointer) is { } exif) directories.ReadDirectory(exif, directories._exif);
-        if (directories.Pointer(directories._ifd0, GpsPointer) is { } gps) directories.ReadDirectory(gps, directories._gps);
+        if (directories.Integer(directories._ifd0, ExifPointer) is { } exif) directories.ReadDirectory(exif, directories._exif);
+        if (directories.Integer(directories._ifd0, GpsPointer) is { } gps) directories.ReadDirectory(gps, directories._gps);
         return directories;
     }
 
@@ -75,8 +75,6 @@ internal sealed class ExifDirectories
             into.TryAdd(U16(raw), entry with { ValueAt = at });
         }
     }
-
-    private long? Pointer(Dictionary<ushort, Entry> directory, ushort tag) => Integer(directory, tag);
 
     private string? Text(Dictionary<ushort, Entry> directory, ushort tag)
     {
