@@ -23,7 +23,9 @@ public static class EventsApi
                     return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Too many live streams",
                         "this server has as many live event streams open as it takes: try again shortly");
                 }
-                return (IResult)TypedResults.ServerSentEvents(StreamAsync(stream, cancellationToken));
+                // Freed when the request ends, however it ends: even a stream never enumerated gives its place back.
+                context.Response.RegisterForDispose(stream);
+                return (IResult)TypedResults.ServerSentEvents(StreamAsync(stream.Reader, cancellationToken));
             })
             .WithTags("Images")
             .WithSummary("Live image changes as server-sent events (event types: image, deleted, ping)")
@@ -31,10 +33,9 @@ public static class EventsApi
         return app;
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(LiveFeed.Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
+        System.Threading.Channels.ChannelReader<SseItem<string>> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var _ = stream;
-        var reader = stream.Reader;
         yield return new SseItem<string>("{}", "ping") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
         while (!cancellationToken.IsCancellationRequested)
         {
