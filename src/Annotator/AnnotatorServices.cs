@@ -36,6 +36,8 @@ public static class AnnotatorServices
         services.AddOptionsFor<UploadOptions>(configuration, UploadOptions.Section)
             .PostConfigure(o => o.TempDirectory = Default(o.TempDirectory, Path.Combine(data, "uploads")));
         services.AddOptionsFor<ThumbnailOptions>(configuration, ThumbnailOptions.Section);
+        services.AddOptionsFor<WorkOptions>(configuration, WorkOptions.Section);
+        services.AddOptionsFor<EventsOptions>(configuration, EventsOptions.Section);
         services.AddOptionsFor<CaptionOptions>(configuration, CaptionOptions.Section)
             .PostConfigure(o =>
             {
@@ -48,11 +50,16 @@ public static class AnnotatorServices
         services.AddSingleton<ImageChanges>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<LowPriorityThreads>();
+        services.AddSingleton<WorkLeases>();
 
         // Adapters: the embedded shape's; later shapes add theirs beside these.
         services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<ICatalogSchema, SqliteSchema>();
         services.AddSingleton<IImageCatalog, SqliteImageCatalog>();
         services.AddSingleton<IOutbox, SqliteOutbox>();
+        services.AddSingleton<IDeliveryQueue, SqliteDeliveryQueue>();
+        services.AddSingleton<IDeadLetters, SqliteDeadLetters>();
+        services.AddSingleton<IEventBus, InProcessEventBus>();
         services.AddSingleton<IObjectStore, FileSystemObjectStore>();
         services.AddSingleton<IThumbnailer, VipsThumbnailer>();
         AddCaptioners(services);
@@ -60,9 +67,13 @@ public static class AnnotatorServices
         services.AddSingleton<UploadService>();
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
         services.AddSingleton<IObjectCreatedHandler, CreateAnnotation>();
+        // Order matters: hosted services start in registration order, and the schema comes first.
+        services.AddHostedService<SchemaMigration>();
+        services.AddHostedService<ChangeFeed>();
         if (root.RunsWorkers)
         {
-            services.AddHostedService<InProcessEventBus>();
+            services.AddHostedService<OutboxRelay>();
+            services.AddHostedService<FunctionHost>();
             services.AddHostedService<OrphanSweeper>();
         }
         return services;

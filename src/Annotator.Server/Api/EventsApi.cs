@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Annotator.Catalog;
 
 namespace Annotator.Server.Api;
 
@@ -8,6 +9,9 @@ namespace Annotator.Server.Api;
 /// carries the image as <c>GET /api/images/{id}</c> shows it, <c>deleted</c> carries the id; a <c>ping</c>
 /// every 20 s keeps proxies from closing an idle stream. When the server has as many streams open as it
 /// takes, a newcomer gets a 503 with Retry-After (the browser's EventSource gives up on it; the pages retry).
+/// Event ids are change-feed versions: a stream opened with <c>Last-Event-ID</c> (EventSource's reconnect) or
+/// <c>?after=</c> first replays what was missed, on any node; <c>reset</c> says "too much was missed: reload".
+/// The first <c>ping</c>'s id is the version the stream starts at.
 /// </summary>
 public static class EventsApi
 {
@@ -15,8 +19,9 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", (LiveFeed feed, HttpContext context, CancellationToken cancellationToken) =>
+        app.MapGet("/api/events", (LiveFeed feed, ImageChanges changes, HttpContext context, long? after, CancellationToken cancellationToken) =>
             {
+                var resumeAfter = long.TryParse(context.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0 ? lastId : after is >= 0 ? after : null;
                 if (feed.TryOpen() is not { } stream)
                 {
                     context.Response.Headers.RetryAfter = "10";
@@ -25,18 +30,28 @@ public static class EventsApi
                 }
                 // Freed when the request ends, however it ends: even a stream never enumerated gives its place back.
                 context.Response.RegisterForDispose(stream);
-                return (IResult)TypedResults.ServerSentEvents(StreamAsync(stream.Reader, cancellationToken));
+                return (IResult)TypedResults.ServerSentEvents(StreamAsync(feed, stream.Reader, changes.Version, resumeAfter, cancellationToken));
             })
             .WithTags("Images")
-            .WithSummary("Live image changes as server-sent events (event types: image, deleted, ping)")
+            .WithSummary("Live image changes as server-sent events (event types: image, deleted, reset, ping); resumes after Last-Event-ID or ?after=")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
-        System.Threading.Channels.ChannelReader<SseItem<string>> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+        LiveFeed feed, System.Threading.Channels.ChannelReader<SseItem<string>> reader, long startVersion, long? resumeAfter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        yield return new SseItem<string>("{}", "ping") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
+        // The live channel is open already, so nothing falls between the replay and the live events: live events
+        // the replay covered are skipped by their version.
+        var covered = resumeAfter ?? startVersion;
+        yield return new SseItem<string>("{}", "ping") { ReconnectionInterval = TimeSpan.FromSeconds(3), EventId = covered.ToString() };
+        if (resumeAfter is { } after)
+            await foreach (var item in feed.ReplayAsync(after, cancellationToken))
+            {
+                covered = Math.Max(covered, long.Parse(item.EventId!));
+                yield return item;
+            }
         while (!cancellationToken.IsCancellationRequested)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,7 +74,8 @@ public static class EventsApi
                 yield return new SseItem<string>("{}", "ping");
                 continue;
             }
-            while (reader.TryRead(out var item)) yield return item;
+            while (reader.TryRead(out var item))
+                if (long.Parse(item.EventId!) > covered) yield return item;
         }
     }
 }

@@ -12,6 +12,8 @@ public sealed record ImageDto(
     int Height,
     long SizeBytes,
     DateTimeOffset CreatedAt,
+    long Version,
+    DateTimeOffset UpdatedAt,
     string State,
     string OriginalUrl,
     ThumbnailDto Thumbnail,
@@ -33,6 +35,8 @@ public sealed record ImageDto(
             image.Height,
             image.SizeBytes,
             image.CreatedAt,
+            image.Version,
+            image.UpdatedAt,
             image.State.Name(),
             $"/api/images/{id}/original",
             new ThumbnailDto(

@@ -1,4 +1,5 @@
 using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Annotator.Catalog;
@@ -13,6 +14,8 @@ namespace Annotator.Server.Api;
 /// text goes to every open stream, so a thousand open pages cost one database read per change, not a
 /// thousand. Streams are capped (<see cref="ServerOptions.MaxEventStreams"/>); a stream that cannot keep up
 /// loses its oldest events, never the writer's time. Bursts are coalesced: one event per image per read.
+/// Each event's id is the version of the newest change it reflects, and events go out in version order, so a
+/// client that resumes after the last id it saw (<see cref="ReplayAsync"/>) misses nothing.
 /// </summary>
 public sealed class LiveFeed(
     ImageChanges changes, IImageCatalog catalog, IOptions<JsonOptions> json, IOptions<ServerOptions> options, ILogger<LiveFeed> logger)
@@ -47,27 +50,73 @@ public sealed class LiveFeed(
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                var batch = new Dictionary<Images.ImageId, bool>();
-                while (reader.TryRead(out var change)) batch[change.Id] = change.Deleted || batch.GetValueOrDefault(change.Id);
-                foreach (var (id, deleted) in batch)
+                var batch = new Coalesced();
+                while (reader.TryRead(out var change)) batch.Add(change);
+                if (Volatile.Read(ref _streams).Length == 0) continue; // nobody listens: read nothing
+                foreach (var change in batch.InVersionOrder())
                 {
-                    if (Volatile.Read(ref _streams).Length == 0) break; // nobody listens: read nothing
                     try
                     {
-                        var image = deleted ? null : await catalog.GetAsync(id, stoppingToken);
-                        Send(image is null
-                            ? new SseItem<string>(JsonSerializer.Serialize(new { id = id.ToString() }, json.Value.SerializerOptions), "deleted")
-                            : new SseItem<string>(JsonSerializer.Serialize(ImageDto.From(image), json.Value.SerializerOptions), "image"));
+                        Send(await EventOfAsync(change, stoppingToken));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // A busy or briefly unreachable catalog: this change is missed, the next ones are not.
-                        logger.LogWarning(e, "The live feed could not read image {Id}", id);
+                        logger.LogWarning(e, "The live feed could not read image {Id}", change.Id);
                     }
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+
+    /// <summary>Most changes a resuming stream is replayed; a client further behind reloads instead (a <c>reset</c> event).</summary>
+    private const int MaxReplay = 10_000;
+
+    /// <summary>
+    /// The events a client that saw everything up to <paramref name="afterVersion"/> missed, read from the catalog's
+    /// feed (any node's changes), or one <c>reset</c> when they are too many or were pruned. The last event's id says
+    /// where the replay ended, so the live events at or below it can be skipped.
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<string>> ReplayAsync(long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var missed = new Coalesced();
+        var cursor = afterVersion;
+        while (true)
+        {
+            var changes = await catalog.ReadChangesAsync(cursor, 1000, cancellationToken);
+            if (changes.Count == 0) break;
+            if (cursor == afterVersion && changes[0].Version > afterVersion + 1 || missed.Count + changes.Count > MaxReplay)
+            {
+                yield return new SseItem<string>("{}", "reset") { EventId = (await catalog.LatestVersionAsync(cancellationToken)).ToString() };
+                yield break;
+            }
+            foreach (var change in changes) missed.Add(change);
+            cursor = changes[^1].Version;
+        }
+        foreach (var change in missed.InVersionOrder()) yield return await EventOfAsync(change, cancellationToken);
+    }
+
+    private async Task<SseItem<string>> EventOfAsync(ImageChange change, CancellationToken cancellationToken)
+    {
+        var image = change.Deleted ? null : await catalog.GetAsync(change.Id, cancellationToken);
+        var item = image is null
+            ? new SseItem<string>(JsonSerializer.Serialize(new { id = change.Id.ToString() }, json.Value.SerializerOptions), "deleted")
+            : new SseItem<string>(JsonSerializer.Serialize(ImageDto.From(image), json.Value.SerializerOptions), "image");
+        return item with { EventId = change.Version.ToString() };
+    }
+
+    /// <summary>Changes folded to one per image: its newest version, deleted if any change deleted it.</summary>
+    private sealed class Coalesced
+    {
+        private readonly Dictionary<Images.ImageId, ImageChange> _byImage = [];
+
+        public int Count => _byImage.Count;
+
+        public void Add(ImageChange change) =>
+            _byImage[change.Id] = change with { Deleted = change.Deleted || _byImage.GetValueOrDefault(change.Id).Deleted };
+
+        public IEnumerable<ImageChange> InVersionOrder() => _byImage.Values.OrderBy(c => c.Version);
     }
 
     private void Send(SseItem<string> item)

@@ -10,6 +10,10 @@ public sealed class CatalogOptions
     [Required, AllowedValues("sqlite", ErrorMessage = "Annotator:Catalog:Provider must be 'sqlite'.")]
     public string Provider { get; set; } = "sqlite";
 
+    /// <summary>How often each node reads the change feed: the most a change waits to reach a page or a function.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "Annotator:Catalog:FeedInterval must be between 00:00:00.010 and 00:01:00.")]
+    public TimeSpan FeedInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     public SqliteCatalogOptions Sqlite { get; set; } = new();
 }
 

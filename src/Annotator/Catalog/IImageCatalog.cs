@@ -4,8 +4,9 @@ using Annotator.Images;
 namespace Annotator.Catalog;
 
 /// <summary>
-/// Images, their processing states and captions, search and paging. Every change that starts work
-/// writes its outbox entry in the same transaction, so work is never lost or started for nothing.
+/// Images, their processing states and captions, search and paging, claims on work, and the change feed.
+/// Every change that starts work writes its outbox entry in the same transaction, so work is never lost or
+/// started for nothing, and every change to an image appends to the feed in that transaction too.
 /// </summary>
 public interface IImageCatalog : IReachable
 {
@@ -17,27 +18,30 @@ public interface IImageCatalog : IReachable
     Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks <paramref name="work"/> as processing and counts the attempt. Returns the image, or null when
-    /// there is nothing to do: the image is gone, or that work is already done or failed.
+    /// Claims <paramref name="work"/> for <paramref name="lease"/>'s owner and counts the attempt: when it is pending,
+    /// or processing under a claim that expired (its owner died) or is the owner's own. The attempt that would go
+    /// past <see cref="WorkAttempts.Max"/> fails the work instead (<see cref="WorkAttempts.Exhausted"/>).
     /// </summary>
-    Task<ImageRecord?> StartAsync(ImageId id, Work work, CancellationToken cancellationToken);
+    Task<WorkClaim> ClaimAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken);
 
-    /// <summary>Puts started work back to pending without counting the attempt (shutdown, not failure).</summary>
-    Task AbandonAsync(ImageId id, Work work, CancellationToken cancellationToken);
+    /// <summary>Extends the owner's claim by the lease's duration; false when the claim is no longer the owner's.</summary>
+    Task<bool> RenewAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken);
 
-    /// <summary>Returns false when the image was deleted meanwhile, so the caller can remove what it wrote.</summary>
-    Task<bool> CompleteThumbnailAsync(ImageId id, CancellationToken cancellationToken);
+    /// <summary>Hands claimed work back to pending without counting the attempt (shutdown, not failure).</summary>
+    Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken);
+
+    Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores the caption of work started at <paramref name="generation"/> (see <see cref="ImageRecord.CaptionGeneration"/>).
-    /// Returns false when the image was deleted or a newer re-caption superseded this one.
+    /// Stores the caption of work claimed at <paramref name="generation"/> (see <see cref="ImageRecord.CaptionGeneration"/>);
+    /// superseded when a newer re-caption was asked for meanwhile. Either way the owner's claim ends.
     /// </summary>
-    Task<bool> CompleteCaptionAsync(ImageId id, long generation, Caption caption, CancellationToken cancellationToken);
+    Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken);
 
-    Task FailAsync(ImageId id, Work work, string reason, CancellationToken cancellationToken);
+    Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed caption of <paramref name="generation"/>; ignored when a newer re-caption superseded it.</summary>
-    Task FailCaptionAsync(ImageId id, long generation, string reason, CancellationToken cancellationToken);
+    /// <summary>Records a failed caption of <paramref name="generation"/>; ignored (but the claim ends) when a newer re-caption superseded it.</summary>
+    Task FailCaptionAsync(ImageId id, string owner, long generation, string reason, CancellationToken cancellationToken);
 
     /// <summary>
     /// Puts failed work back to pending and announces the raw object again, atomically: of many concurrent
@@ -66,4 +70,14 @@ public interface IImageCatalog : IReachable
 
     /// <summary>Removes the row; returns the removed image so its objects can be deleted, or null when it was unknown.</summary>
     Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken);
+
+    /// <summary>The change feed after <paramref name="afterVersion"/>, oldest first. A first entry above
+    /// <paramref name="afterVersion"/> + 1 means the ones between were pruned.</summary>
+    Task<IReadOnlyList<ImageChange>> ReadChangesAsync(long afterVersion, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The newest change's version; 0 before the first.</summary>
+    Task<long> LatestVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets changes older than <paramref name="before"/>, always keeping the newest.</summary>
+    Task PruneChangesAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

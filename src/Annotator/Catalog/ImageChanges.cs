@@ -1,14 +1,11 @@
 using System.Threading.Channels;
-using Annotator.Images;
 
 namespace Annotator.Catalog;
 
-/// <summary>A change to one image: its states moved, its caption arrived, or it was deleted.</summary>
-public readonly record struct ImageChange(ImageId Id, bool Deleted);
-
 /// <summary>
-/// Fans catalog changes out to live listeners (server-sent events, cache invalidation).
-/// A slow listener loses its oldest changes rather than holding memory or the writer.
+/// Fans the change feed out to this process's live listeners (server-sent events, cache invalidation);
+/// <see cref="ChangeFeed"/> fills it from the catalog, whichever node made the change.
+/// A slow listener loses its oldest changes rather than holding memory or the reader.
 /// </summary>
 public sealed class ImageChanges
 {
@@ -16,12 +13,15 @@ public sealed class ImageChanges
     private ImmutableListeners _listeners = new([]);
     private long _version;
 
-    /// <summary>Grows with every change; a cheap validator for cached lists.</summary>
+    /// <summary>The newest change's version seen here; a cheap validator for cached lists.</summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Where the feed starts on this node: changes before it are not published.</summary>
+    public void Start(long version) => Interlocked.Exchange(ref _version, version);
 
     public void Publish(ImageChange change)
     {
-        Interlocked.Increment(ref _version);
+        Interlocked.Exchange(ref _version, change.Version);
         foreach (var listener in _listeners.Items) listener.Writer.TryWrite(change);
     }
 

@@ -22,6 +22,9 @@ public sealed record ImageRecord
     public CaptionChoice? RequestedCaptioner { get; init; }
     /// <summary>Grows with every re-caption request, so a caption started before it cannot overwrite the newer one.</summary>
     public long CaptionGeneration { get; init; }
+    /// <summary>The change-feed version of the image's latest change: of two copies, the higher is newer.</summary>
+    public long Version { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
 
     public WorkState State => WorkStates.Combine(Thumbnail.State, Caption.State);
 }

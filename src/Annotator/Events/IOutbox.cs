@@ -1,11 +1,14 @@
 namespace Annotator.Events;
 
-/// <summary>The durable outbox that events leave from; the catalog writes it, the event bus drains it.</summary>
+/// <summary>
+/// The durable outbox events leave from: the catalog writes it with the change an event announces, the
+/// <see cref="OutboxRelay"/> hands its entries to the event bus and then removes them.
+/// </summary>
 public interface IOutbox
 {
-    /// <summary>Entries with an id above <paramref name="afterId"/> that subscriber <paramref name="bit"/> has not finished, oldest first.</summary>
-    Task<IReadOnlyList<OutboxEntry>> ReadAsync(long afterId, int bit, int limit, CancellationToken cancellationToken);
+    /// <summary>The oldest entries, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<OutboxEntry>> ReadAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>Records that subscriber <paramref name="bit"/> finished an entry; removes it once every bit in <paramref name="allBits"/> has.</summary>
-    Task AcknowledgeAsync(long id, int bit, int allBits, CancellationToken cancellationToken);
+    /// <summary>Removes entries the event bus has taken; removing one already gone is not an error.</summary>
+    Task RemoveAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 }

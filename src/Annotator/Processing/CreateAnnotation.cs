@@ -14,7 +14,7 @@ namespace Annotator.Processing;
 /// chain, or the provider and model a pending re-caption asked for (<see cref="ImageRecord.RequestedCaptioner"/>).
 /// </summary>
 public sealed class CreateAnnotation(
-    IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
+    IImageCatalog catalog, WorkLeases leases, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
     IOptions<CaptionOptions> options, ILogger<CreateAnnotation> logger) : IObjectCreatedHandler
 {
     private CaptionOptions Settings => options.Value;
@@ -24,33 +24,36 @@ public sealed class CreateAnnotation(
     /// <summary>Enough workers to keep the provider at its concurrency limit, so the provider, not this queue, sets the pace.</summary>
     public int Concurrency => Settings.Concurrency is > 0 and var n ? n : captioners.DefaultConcurrency;
 
-    public async Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
+    public async Task<HandlerResult> HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
     {
-        if (!ObjectKeys.TryParseRaw(created.Key, out var id, out _)) return;
-        var image = await catalog.StartAsync(id, Work.Caption, cancellationToken);
-        if (image is null) return;
+        if (!ObjectKeys.TryParseRaw(created.Key, out var id, out _)) return HandlerResult.Done;
+        var claim = await leases.ClaimAsync(id, Work.Caption, cancellationToken);
+        if (claim.Outcome == ClaimOutcome.Busy) return leases.Later(claim);
+        if (claim.Image is not { } image) return HandlerResult.Done;
 
         using var timer = ProcessingMetrics.Time(Work.Caption);
+        await using var held = leases.Hold(id, Work.Caption, cancellationToken);
         var provider = image.RequestedCaptioner?.Provider ?? captioners.DefaultProvider;
         try
         {
             var captioner = captioners.Create(image.RequestedCaptioner);
             EncodedImage small;
-            await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
+            await using (var raw = await store.OpenReadAsync(created.Key, held.Token)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, (long)image.Width * image.Height, Settings.MaxEdge, cancellationToken);
+                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, (long)image.Width * image.Height, Settings.MaxEdge, held.Token);
 
             var started = Stopwatch.GetTimestamp();
-            var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), cancellationToken);
+            var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), held.Token);
             caption = caption with { LatencyMs = caption.LatencyMs ?? (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
-            if (!await catalog.CompleteCaptionAsync(id, image.CaptionGeneration, caption, cancellationToken))
+            if (await catalog.CompleteCaptionAsync(id, leases.Owner, image.CaptionGeneration, caption, held.Token) != Completion.Stored)
                 logger.LogDebug("Caption of {Id} was superseded by a newer re-caption or the image was deleted", id);
             ProcessingMetrics.Outcome(Work.Caption, "done");
             CaptionMetrics.Done(caption);
         }
+        catch (Exception) when (held.Lost) { } // another node has it now: its result counts
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await catalog.AbandonAsync(id, Work.Caption, CancellationToken.None);
+            await catalog.ReleaseAsync(id, Work.Caption, leases.Owner, CancellationToken.None);
             throw;
         }
         catch (Exception e)
@@ -63,9 +66,10 @@ public sealed class CreateAnnotation(
             };
             if (e is CaptionFailedException) logger.LogWarning("Caption of {Id} failed: {Reason}", id, reason);
             else logger.LogWarning(e, "Caption of {Id} failed: {Reason}", id, reason);
-            await catalog.FailCaptionAsync(id, image.CaptionGeneration, reason, CancellationToken.None);
+            await catalog.FailCaptionAsync(id, leases.Owner, image.CaptionGeneration, reason, CancellationToken.None);
             ProcessingMetrics.Outcome(Work.Caption, "failed");
             CaptionMetrics.Failed(provider, kind);
         }
+        return HandlerResult.Done;
     }
 }

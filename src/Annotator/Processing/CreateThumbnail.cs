@@ -9,36 +9,39 @@ namespace Annotator.Processing;
 
 /// <summary>ObjectCreated(raw/…) → thumbnails/{id}.webp and thumbnails/{id}.preview.webp, thumbnail state done or failed.</summary>
 public sealed class CreateThumbnail(
-    IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, IOptions<ThumbnailOptions> options, ILogger<CreateThumbnail> logger)
+    IImageCatalog catalog, WorkLeases leases, IObjectStore store, IThumbnailer thumbnailer, IOptions<ThumbnailOptions> options, ILogger<CreateThumbnail> logger)
     : IObjectCreatedHandler
 {
     public string Name => "thumbnail";
 
     public int Concurrency { get; } = options.Value.Concurrency is > 0 and var n ? n : Environment.ProcessorCount;
 
-    public async Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
+    public async Task<HandlerResult> HandleAsync(ObjectCreated created, CancellationToken cancellationToken)
     {
-        if (!ObjectKeys.TryParseRaw(created.Key, out var id, out _)) return;
-        var image = await catalog.StartAsync(id, Work.Thumbnail, cancellationToken);
-        if (image is null) return; // deleted, already done, or given up on: nothing to do
+        if (!ObjectKeys.TryParseRaw(created.Key, out var id, out _)) return HandlerResult.Done;
+        var claim = await leases.ClaimAsync(id, Work.Thumbnail, cancellationToken);
+        if (claim.Outcome == ClaimOutcome.Busy) return leases.Later(claim);
+        if (claim.Image is not { } image) return HandlerResult.Done; // deleted, already done, or given up on
 
         using var timer = ProcessingMetrics.Time(Work.Thumbnail);
+        await using var held = leases.Hold(id, Work.Thumbnail, cancellationToken);
         try
         {
             ThumbnailSet set;
-            await using (var raw = await store.OpenReadAsync(created.Key, cancellationToken)
+            await using (var raw = await store.OpenReadAsync(created.Key, held.Token)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                set = await thumbnailer.CreateThumbnailsAsync(raw.Content, (long)image.Width * image.Height, cancellationToken);
+                set = await thumbnailer.CreateThumbnailsAsync(raw.Content, (long)image.Width * image.Height, held.Token);
 
-            await store.PutAsync(ObjectKeys.Preview(id), new MemoryStream(set.Preview.Bytes), "image/webp", cancellationToken);
-            await store.PutAsync(ObjectKeys.Thumbnail(id), new MemoryStream(set.Thumbnail.Bytes), "image/webp", cancellationToken);
-            if (!await catalog.CompleteThumbnailAsync(id, cancellationToken))
+            await store.PutAsync(ObjectKeys.Preview(id), new MemoryStream(set.Preview.Bytes), "image/webp", held.Token);
+            await store.PutAsync(ObjectKeys.Thumbnail(id), new MemoryStream(set.Thumbnail.Bytes), "image/webp", held.Token);
+            if (await catalog.CompleteThumbnailAsync(id, leases.Owner, held.Token) == Completion.Deleted)
                 await DeleteThumbnailsAsync(id); // the image was deleted while we worked
             ProcessingMetrics.Outcome(Work.Thumbnail, "done");
         }
+        catch (Exception) when (held.Lost) { } // another node has it now: its result counts
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await catalog.AbandonAsync(id, Work.Thumbnail, CancellationToken.None);
+            await catalog.ReleaseAsync(id, Work.Thumbnail, leases.Owner, CancellationToken.None);
             throw;
         }
         catch (Exception e)
@@ -47,9 +50,10 @@ public sealed class CreateThumbnail(
             // A picture that cannot be decoded is expected now and then; only the unexpected gets a stack trace.
             if (e is ImageDecodeException) logger.LogWarning("Thumbnail of {Id} failed: {Reason}", id, reason);
             else logger.LogError(e, "Thumbnail of {Id} failed: {Reason}", id, reason);
-            await catalog.FailAsync(id, Work.Thumbnail, reason, CancellationToken.None);
+            await catalog.FailThumbnailAsync(id, leases.Owner, reason, CancellationToken.None);
             ProcessingMetrics.Outcome(Work.Thumbnail, "failed");
         }
+        return HandlerResult.Done;
     }
 
     private async Task DeleteThumbnailsAsync(Images.ImageId id)

@@ -15,5 +15,13 @@ public interface IObjectCreatedHandler
     /// <summary>How many events this function handles at once.</summary>
     int Concurrency { get; }
 
-    Task HandleAsync(ObjectCreated created, CancellationToken cancellationToken);
+    Task<HandlerResult> HandleAsync(ObjectCreated created, CancellationToken cancellationToken);
+}
+
+/// <summary>What a function made of one event: done, or "another node is on it, deliver it again later".</summary>
+public readonly record struct HandlerResult(TimeSpan? RetryAfter)
+{
+    public static HandlerResult Done => default;
+
+    public static HandlerResult Later(TimeSpan delay) => new(delay);
 }

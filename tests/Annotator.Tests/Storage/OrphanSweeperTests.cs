@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Annotator.Tests.Storage;
 
-public sealed class OrphanSweeperTests : IDisposable
+public sealed class OrphanSweeperTests : IAsyncDisposable
 {
     private readonly TempCatalog _temp = new();
     private readonly FileSystemObjectStore _store;
@@ -17,7 +17,7 @@ public sealed class OrphanSweeperTests : IDisposable
     public OrphanSweeperTests() =>
         _store = new FileSystemObjectStore(Options.Create(new StorageOptions { FileSystem = { Root = Path.Combine(_temp.Folder, "objects") } }));
 
-    public void Dispose() => _temp.Dispose();
+    public ValueTask DisposeAsync() => _temp.DisposeAsync();
 
     private async Task PutAsync(string key, TimeSpan age)
     {

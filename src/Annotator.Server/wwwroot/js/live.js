@@ -1,18 +1,25 @@
 // Live image changes from GET /api/events (server-sent events): `image` carries the whole image,
-// `deleted` carries `{ id }`, `ping` keeps the stream open. EventSource reconnects by itself after
-// a dropped connection; when the server refuses the stream outright it is reopened here, later.
+// `deleted` carries `{ id }`, `ping` keeps the stream open, `reset` says too much was missed. Event ids are
+// change-feed versions: EventSource reconnects by itself after a dropped connection and sends the last id,
+// and the server replays what was missed (from any node). When the server refuses the stream outright it is
+// reopened here, later, asking for the changes after the last id seen.
 
 const RETRY_AFTER_MS = 5000;
 
 /**
  * @param {{ onImage?: (image) => void, onDeleted?: (id: string) => void, onResync?: () => void }} handlers
- *   `onResync` runs each time the stream opens: changes before that moment may have been missed.
+ *   `onResync` runs when the page must read everything again: at the first open (the page's first read may
+ *   predate it) and when the server says too much was missed to replay.
  * @param {HTMLElement | null} statusElement shows Live / Reconnecting.
  */
 export function connectLive({ onImage = () => {}, onDeleted = () => {}, onResync = () => {} }, statusElement) {
   let source = null;
   let broken = false;
   let retryTimer = 0;
+  let lastId = null;
+  const remember = event => {
+    if (event.lastEventId) lastId = event.lastEventId;
+  };
 
   const show = (state, text) => {
     if (!statusElement) return;
@@ -29,21 +36,27 @@ export function connectLive({ onImage = () => {}, onDeleted = () => {}, onResync
   };
 
   const open = () => {
-    source = new EventSource('/api/events');
-    // Changes made before the stream opened were never sent: every open (the first one too, since
-    // the page's first read may predate it) asks the page to read again and catch up.
+    source = new EventSource(lastId !== null ? `/api/events?after=${encodeURIComponent(lastId)}` : '/api/events');
+    // With an id seen, the server replays what was missed (EventSource's own reconnects send it too).
     source.addEventListener('open', () => {
       show('open', 'Live');
       broken = false;
-      onResync();
+      if (lastId === null) onResync();
     });
+    source.addEventListener('ping', remember);
     source.addEventListener('image', event => {
+      remember(event);
       const image = parse(event);
       if (image && image.id) onImage(image);
     });
     source.addEventListener('deleted', event => {
+      remember(event);
       const data = parse(event);
       if (data && data.id) onDeleted(data.id);
+    });
+    source.addEventListener('reset', event => {
+      remember(event);
+      onResync();
     });
     source.addEventListener('error', () => {
       broken = true;

@@ -15,7 +15,7 @@ public sealed class SqliteDatabase
 
     public SqliteDatabase(IOptions<CatalogOptions> options)
     {
-        var path = Path.GetFullPath(options.Value.Sqlite.Path);
+        var path = FilePath = Path.GetFullPath(options.Value.Sqlite.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -25,9 +25,11 @@ public sealed class SqliteDatabase
         }.ToString();
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteSchema.Sql;
+        command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
     }
+
+    public string FilePath { get; }
 
     public SqliteConnection Open()
     {
@@ -38,6 +40,21 @@ public sealed class SqliteDatabase
         command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
         command.ExecuteNonQuery();
         return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on its own connection, serialised with this process's writes (schema migration).</summary>
+    public async Task<T> ExclusiveAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = Open();
+            return work(connection);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction, serialised with this process's other writes.</summary>

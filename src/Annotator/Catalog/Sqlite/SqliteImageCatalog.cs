@@ -1,13 +1,16 @@
 using Annotator.Captioning;
-using Annotator.Events;
+using Annotator.Catalog.Sql;
 using Annotator.Images;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Annotator.Catalog.Sqlite;
 
-/// <summary>The embedded catalog: SQLite with FTS5 search. Each change publishes to <see cref="ImageChanges"/> after it commits.</summary>
-public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges changes, OutboxSignal outboxSignal, TimeProvider time) : IImageCatalog
+/// <summary>
+/// The embedded catalog: SQLite with FTS5 search. Every change appends to <c>image_changes</c> in its own
+/// transaction; SQLite has one writer at a time, so versions are in commit order by construction.
+/// </summary>
+public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider time) : IImageCatalog
 {
     static SqliteImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -17,8 +20,8 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         await database.WriteAsync((connection, transaction) =>
         {
             connection.Execute("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, facts, thumb_state, caption_state)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @Facts, 'pending', 'pending')
+                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts, thumb_state, caption_state)
+                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @Facts, 'pending', 'pending')
                 """,
                 new
                 {
@@ -27,9 +30,9 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
                 },
                 transaction);
             AppendOutbox(connection, transaction, rawKey, now);
+            Changed(connection, transaction, image.Id.ToString(), now);
             return 0;
         }, cancellationToken);
-        Announce(image.Id);
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
@@ -78,86 +81,118 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
 
     private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
 
-    public async Task<ImageRecord?> StartAsync(ImageId id, Work work, CancellationToken cancellationToken)
+    public async Task<WorkClaim> ClaimAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
         var p = Prefix(work);
         var now = Now();
-        var started = await database.WriteAsync((connection, transaction) =>
+        return await database.WriteAsync((connection, transaction) =>
         {
+            var args = new { id = id.ToString(), now, owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds };
             var attempts = connection.ExecuteScalar<long?>($"""
                 UPDATE images SET {p}_state = 'processing', {p}_started_at = @now, {p}_finished_at = NULL,
-                                  {p}_attempts = {p}_attempts + 1, {p}_error = NULL
+                                  {p}_attempts = {p}_attempts + 1, {p}_error = NULL, {p}_lease_owner = @owner, {p}_lease_until = @until
                 WHERE id = @id AND {p}_state IN ('pending', 'processing')
+                  AND ({p}_lease_owner IS NULL OR {p}_lease_owner = @owner OR {p}_lease_until <= @now)
                 RETURNING {p}_attempts
-                """, new { id = id.ToString(), now }, transaction);
-            if (attempts is null) return false;
-            if (attempts <= WorkAttempts.Max) return true;
-            // Earlier attempts never finished: each one took the process down with it. Stop here.
-            connection.Execute($"""
-                UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason
-                WHERE id = @id
-                """, new { id = id.ToString(), now, reason = WorkAttempts.Exhausted }, transaction);
-            return false;
-        }, cancellationToken);
-        Announce(id);
-        return started ? await GetAsync(id, cancellationToken) : null;
-    }
-
-    public async Task AbandonAsync(ImageId id, Work work, CancellationToken cancellationToken)
-    {
-        var p = Prefix(work);
-        await database.WriteAsync((connection, transaction) => connection.Execute($"""
-            UPDATE images SET {p}_state = 'pending', {p}_started_at = NULL, {p}_attempts = max({p}_attempts - 1, 0)
-            WHERE id = @id AND {p}_state = 'processing'
-            """, new { id = id.ToString() }, transaction), cancellationToken);
-        Announce(id);
-    }
-
-    public async Task<bool> CompleteThumbnailAsync(ImageId id, CancellationToken cancellationToken)
-    {
-        var found = await database.WriteAsync((connection, transaction) => connection.Execute("""
-            UPDATE images SET thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL WHERE id = @id
-            """, new { id = id.ToString(), now = Now() }, transaction), cancellationToken) > 0;
-        Announce(id);
-        return found;
-    }
-
-    public async Task<bool> CompleteCaptionAsync(ImageId id, long generation, Caption caption, CancellationToken cancellationToken)
-    {
-        var found = await database.WriteAsync((connection, transaction) => connection.Execute("""
-            UPDATE images SET caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
-                caption_text = @Text, caption_tags = @tags, caption_provider = @Provider, caption_model = @Model,
-                caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
-                caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
-                caption_request_provider = NULL, caption_request_model = NULL
-            WHERE id = @id AND caption_generation = @generation
-            """,
-            new
+                """, args, transaction);
+            if (attempts is null)
             {
-                id = id.ToString(), generation, now = Now(), caption.Text, tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model,
-                caption.LatencyMs, caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
-            }, transaction), cancellationToken) > 0;
-        Announce(id);
-        return found;
+                var held = connection.QuerySingleOrDefault<(string State, long? Until)?>(
+                    $"SELECT {p}_state, {p}_lease_until FROM images WHERE id = @id", args, transaction);
+                return held is { State: "pending" or "processing", Until: { } until }
+                    ? new WorkClaim(ClaimOutcome.Busy, BusyUntil: DateTimeOffset.FromUnixTimeMilliseconds(until))
+                    : WorkClaim.Nothing;
+            }
+            Changed(connection, transaction, args.id, now);
+            if (attempts <= WorkAttempts.Max)
+                return new WorkClaim(ClaimOutcome.Claimed, Get(connection, transaction, args.id));
+            // Earlier attempts never finished: each one took its process down with it. Stop here.
+            connection.Execute($"""
+                UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason, {p}_lease_owner = NULL, {p}_lease_until = NULL
+                WHERE id = @id
+                """, new { args.id, now, reason = WorkAttempts.Exhausted }, transaction);
+            return WorkClaim.Nothing;
+        }, cancellationToken);
     }
 
-    public async Task FailCaptionAsync(ImageId id, long generation, string reason, CancellationToken cancellationToken)
-    {
-        await database.WriteAsync((connection, transaction) => connection.Execute("""
-            UPDATE images SET caption_state = 'failed', caption_finished_at = @now, caption_error = @reason
-            WHERE id = @id AND caption_generation = @generation
-            """, new { id = id.ToString(), generation, now = Now(), reason }, transaction), cancellationToken);
-        Announce(id);
-    }
-
-    public async Task FailAsync(ImageId id, Work work, string reason, CancellationToken cancellationToken)
+    public async Task<bool> RenewAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
         var p = Prefix(work);
-        await database.WriteAsync((connection, transaction) => connection.Execute($"""
-            UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason WHERE id = @id
-            """, new { id = id.ToString(), now = Now(), reason }, transaction), cancellationToken);
-        Announce(id);
+        var now = Now();
+        return await database.WriteAsync((connection, transaction) => connection.Execute($"""
+            UPDATE images SET {p}_lease_until = @until WHERE id = @id AND {p}_lease_owner = @owner
+            """, new { id = id.ToString(), owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds }, transaction), cancellationToken) > 0;
     }
+
+    public async Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken)
+    {
+        var p = Prefix(work);
+        await database.WriteAsync((connection, transaction) =>
+        {
+            var args = new { id = id.ToString(), owner };
+            var handedBack = connection.Execute($"""
+                UPDATE images SET {p}_state = 'pending', {p}_started_at = NULL, {p}_attempts = max({p}_attempts - 1, 0)
+                WHERE id = @id AND {p}_lease_owner = @owner AND {p}_state = 'processing'
+                """, args, transaction);
+            EndClaim(connection, transaction, p, args.id, owner);
+            if (handedBack > 0) Changed(connection, transaction, args.id, Now());
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL", new(), cancellationToken);
+
+    public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
+        FinishAsync(id, "caption", owner, generation, """
+            caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
+            caption_text = @Text, caption_tags = @Tags, caption_provider = @Provider, caption_model = @Model,
+            caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
+            caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
+            caption_request_provider = NULL, caption_request_model = NULL
+            """,
+            new DynamicParameters(new
+            {
+                caption.Text, Tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model, caption.LatencyMs,
+                caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
+            }), cancellationToken);
+
+    public Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'failed', thumb_finished_at = @now, thumb_error = @reason",
+            new DynamicParameters(new { reason }), cancellationToken);
+
+    public Task FailCaptionAsync(ImageId id, string owner, long generation, string reason, CancellationToken cancellationToken) =>
+        FinishAsync(id, "caption", owner, generation, "caption_state = 'failed', caption_finished_at = @now, caption_error = @reason",
+            new DynamicParameters(new { reason }), cancellationToken);
+
+    /// <summary>
+    /// Ends the owner's claim with <paramref name="set"/>, or, when the claim is another's now or (captions) a newer
+    /// re-caption superseded it, ends only the owner's claim, so the newer work need not wait for the lease to expire.
+    /// </summary>
+    private Task<Completion> FinishAsync(
+        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) =>
+        {
+            var now = Now();
+            parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
+            var current = generation is null ? "" : " AND caption_generation = @generation";
+            var stored = connection.Execute($"""
+                UPDATE images SET {set}, {p}_lease_owner = NULL, {p}_lease_until = NULL
+                WHERE id = @id AND {p}_lease_owner = @owner{current}
+                """, parameters, transaction) > 0;
+            if (stored)
+            {
+                Changed(connection, transaction, id.ToString(), now);
+                return Completion.Stored;
+            }
+            EndClaim(connection, transaction, p, id.ToString(), owner);
+            var exists = connection.ExecuteScalar<long>("SELECT count(*) FROM images WHERE id = @id", new { id = id.ToString() }, transaction) > 0;
+            return exists ? Completion.Superseded : Completion.Deleted;
+        }, cancellationToken);
+
+    private static void EndClaim(SqliteConnection connection, SqliteTransaction transaction, string p, string id, string owner) =>
+        connection.Execute($"UPDATE images SET {p}_lease_owner = NULL, {p}_lease_until = NULL WHERE id = @id AND {p}_lease_owner = @owner",
+            new { id, owner }, transaction);
 
     public async Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken)
     {
@@ -171,10 +206,11 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
                     caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END
                 WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
                 """, new { id = id.ToString() }, transaction);
-            if (updated > 0) AppendOutbox(connection, transaction, rawKey, Now());
-            return updated > 0;
+            if (updated == 0) return false;
+            AppendOutbox(connection, transaction, rawKey, Now());
+            Changed(connection, transaction, id.ToString(), Now());
+            return true;
         }, cancellationToken);
-        if (found) Announce(id);
         return found;
     }
 
@@ -184,10 +220,11 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
         {
             var updated = connection.Execute($"UPDATE images SET {RecaptionSet} WHERE id = @id",
                 new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction);
-            if (updated > 0) AppendOutbox(connection, transaction, rawKey, Now());
-            return updated > 0;
+            if (updated == 0) return false;
+            AppendOutbox(connection, transaction, rawKey, Now());
+            Changed(connection, transaction, id.ToString(), Now());
+            return true;
         }, cancellationToken);
-        if (found) Announce(id);
         return found;
     }
 
@@ -218,11 +255,9 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
                         Enum.Parse<ImageFormat>(i.Format)),
                     now,
                 }), transaction);
+            foreach (var image in images) Changed(connection, transaction, image.Id, now);
             return images.Select(i => i.Id).ToList();
         }, cancellationToken);
-        foreach (var id in ids)
-            if (ImageId.TryParse(id, out var parsed)) changes.Publish(new ImageChange(parsed, Deleted: false));
-        outboxSignal.Pulse();
         return new RecaptionJob(jobId, DateTimeOffset.FromUnixTimeMilliseconds(now), choice, search, state, ids.Count, 0, 0, 0);
     }
 
@@ -272,11 +307,14 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
     {
-        var row = await database.WriteAsync((connection, transaction) => connection.QuerySingleOrDefault<ImageRow>(
-            $"DELETE FROM images WHERE id = @id RETURNING {ImageRow.Columns}", new { id = id.ToString() }, transaction), cancellationToken);
-        if (row is null) return null;
-        changes.Publish(new ImageChange(id, Deleted: true));
-        return row.ToRecord();
+        var row = await database.WriteAsync((connection, transaction) =>
+        {
+            var deleted = connection.QuerySingleOrDefault<ImageRow>(
+                $"DELETE FROM images WHERE id = @id RETURNING {ImageRow.Columns}", new { id = id.ToString() }, transaction);
+            if (deleted is not null) Changed(connection, transaction, id.ToString(), Now(), deleted: true);
+            return deleted;
+        }, cancellationToken);
+        return row?.ToRecord();
     }
 
     public async Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken)
@@ -300,9 +338,39 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, ImageChanges cha
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private void Announce(ImageId id)
+    private static ImageRecord? Get(SqliteConnection connection, SqliteTransaction transaction, string id) =>
+        connection.QuerySingleOrDefault<ImageRow>($"SELECT {ImageRow.Columns} FROM images WHERE id = @id", new { id }, transaction)?.ToRecord();
+
+    /// <summary>Appends the change to the feed and stamps the image with its version, in the change's transaction.</summary>
+    private static void Changed(SqliteConnection connection, SqliteTransaction transaction, string id, long now, bool deleted = false)
     {
-        changes.Publish(new ImageChange(id, Deleted: false));
-        outboxSignal.Pulse();
+        var version = connection.ExecuteScalar<long>(
+            "INSERT INTO image_changes (image_id, deleted, changed_at) VALUES (@id, @deleted, @now) RETURNING version",
+            new { id, deleted, now }, transaction);
+        if (!deleted) connection.Execute("UPDATE images SET version = @version, updated_at = @now WHERE id = @id", new { id, version, now }, transaction);
     }
+
+    public async Task<IReadOnlyList<ImageChange>> ReadChangesAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var rows = await connection.QueryAsync<(long Version, string ImageId, bool Deleted, long ChangedAt)>(new CommandDefinition(
+            "SELECT version, image_id, deleted, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
+            new { afterVersion, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new ImageChange(
+            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
+            r.Deleted, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+    }
+
+    public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        // sqlite_sequence, not max(version): pruning may have emptied the table, and versions must never go back.
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'image_changes'", cancellationToken: cancellationToken)) ?? 0;
+    }
+
+    public Task PruneChangesAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => connection.Execute(
+            "DELETE FROM image_changes WHERE changed_at < @before AND version < (SELECT max(version) FROM image_changes)",
+            new { before = before.ToUnixTimeMilliseconds() }, transaction), cancellationToken);
 }

@@ -1,125 +1,118 @@
 using System.Threading.Channels;
 using Annotator.Processing;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Annotator.Events.InProcess;
 
 /// <summary>
-/// The embedded shape's event bus: the outbox table is the durable queue. Each subscriber drains it
-/// on its own (a slow captioner never holds up thumbnails), acknowledges what it finished, and the
-/// entry disappears once every subscriber has. After a crash, start-up reads everything unacknowledged
-/// again: delivery is at least once, and the functions are idempotent.
+/// The event bus without a broker: a durable queue per function in the catalog's database
+/// (<see cref="IDeliveryQueue"/>). Each function drains its own (a slow captioner never holds up thumbnails).
+/// A delivery taken is hidden for <see cref="HideFor"/>; one its process did not settle comes back by itself.
 /// </summary>
 public sealed class InProcessEventBus(
-    IOutbox outbox, OutboxSignal signal, IEnumerable<IObjectCreatedHandler> handlers, ILogger<InProcessEventBus> logger) : BackgroundService
+    IDeliveryQueue queue, IDeadLetters deadLetters, IEnumerable<IObjectCreatedHandler> functions, IOptions<WorkOptions> work,
+    IOptions<EventsOptions> options, ILogger<InProcessEventBus> logger)
+    : IEventBus
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
-    private readonly IReadOnlyList<IObjectCreatedHandler> _handlers = [.. handlers.OrderBy(h => h.Name, StringComparer.Ordinal)];
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private readonly string[] _subscribers = [.. functions.Select(f => f.Name).Order(StringComparer.Ordinal)];
+    private readonly OutboxSignal _published = new();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>As long as a claim: work still running then is renewing its claim, so a second delivery finds it busy.</summary>
+    private TimeSpan HideFor => work.Value.LeaseDuration;
+
+    public async Task PublishAsync(IReadOnlyList<ObjectCreated> events, CancellationToken cancellationToken)
     {
-        var allBits = (1 << _handlers.Count) - 1;
-        return Task.WhenAll(_handlers.Select((handler, index) => Task.Run(() => RunSubscriberAsync(handler, 1 << index, allBits, stoppingToken), stoppingToken)));
+        await queue.EnqueueAsync(_subscribers, events, cancellationToken);
+        _published.Pulse();
     }
 
-    private async Task RunSubscriberAsync(IObjectCreatedHandler handler, int bit, int allBits, CancellationToken stoppingToken)
+    public async Task RedeliverAsync(string subscriber, ObjectCreated @event, CancellationToken cancellationToken)
     {
-        var wake = signal.Subscribe();
-        var queue = Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(handler.Concurrency * 2) { SingleWriter = true });
-        var running = new RunningKeys();
-        var workers = Enumerable.Range(0, handler.Concurrency)
-            .Select(_ => Task.Run(() => WorkAsync(handler, queue.Reader, running, bit, allBits, stoppingToken), stoppingToken))
+        await queue.EnqueueAsync([subscriber], [@event], cancellationToken);
+        _published.Pulse();
+    }
+
+    public Task CheckAsync(CancellationToken cancellationToken) => Task.CompletedTask; // its queue is the catalog's, checked there
+
+    public async Task ConsumeAsync(IObjectCreatedHandler function, CancellationToken stoppingToken)
+    {
+        var wake = _published.Subscribe();
+        var runner = new DeliveryRunner(function, options.Value, logger);
+        var inHand = Channel.CreateBounded<QueuedDelivery>(new BoundedChannelOptions(function.Concurrency) { SingleWriter = true });
+        var workers = Enumerable.Range(0, function.Concurrency)
+            .Select(_ => Task.Run(() => WorkAsync(runner, inHand.Reader, stoppingToken), CancellationToken.None))
             .ToArray();
-        long cursor = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                IReadOnlyList<OutboxEntry> batch;
+                IReadOnlyList<QueuedDelivery> batch;
                 try
                 {
-                    batch = await outbox.ReadAsync(cursor, bit, 256, stoppingToken);
+                    // Only as many as the workers can start now: the rest stay in the queue for other nodes.
+                    batch = await queue.TakeAsync(function.Name, function.Concurrency, HideFor, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // A busy or briefly unreachable catalog must not stop the process: wait and read again.
-                    logger.LogWarning(e, "The {Subscriber} subscriber could not read the outbox; trying again", handler.Name);
+                    logger.LogWarning(e, "The {Subscriber} subscriber could not read its queue; trying again", function.Name);
                     await Task.Delay(PollInterval, stoppingToken);
                     continue;
                 }
-                foreach (var entry in batch)
-                {
-                    await queue.Writer.WriteAsync(entry, stoppingToken);
-                    cursor = entry.Id;
-                }
-                if (batch.Count < 256) await wake.WaitAsync(PollInterval, stoppingToken);
+                foreach (var delivery in batch) await inHand.Writer.WriteAsync(delivery, stoppingToken);
+                if (batch.Count == 0) await wake.WaitAsync(PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         finally
         {
-            queue.Writer.TryComplete();
+            inHand.Writer.TryComplete();
             await Task.WhenAll(workers);
         }
     }
 
-    private async Task WorkAsync(
-        IObjectCreatedHandler handler, ChannelReader<OutboxEntry> queue, RunningKeys running, int bit, int allBits, CancellationToken stoppingToken)
+    private async Task WorkAsync(DeliveryRunner runner, ChannelReader<QueuedDelivery> inHand, CancellationToken stoppingToken)
+    {
+        // Read to the end even when stopping, so that every delivery taken is handed back at once.
+        await foreach (var delivery in inHand.ReadAllAsync(CancellationToken.None))
+        {
+            Verdict verdict;
+            try
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                verdict = await runner.RunAsync(delivery.Event, delivery.Attempts, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                verdict = new Verdict(Settle.Retry, TimeSpan.Zero, delivery.Attempts); // shutdown, not failure
+            }
+            await SettleAsync(runner.Function.Name, delivery, verdict);
+        }
+    }
+
+    private async Task SettleAsync(string subscriber, QueuedDelivery delivery, Verdict verdict)
     {
         try
         {
-            await foreach (var entry in queue.ReadAllAsync(stoppingToken))
+            switch (verdict.Action)
             {
-                var key = entry.Event.Key;
-                // A key already in hand is acknowledged at once: the running delivery runs once more for it and
-                // stays unacknowledged until then, so a crash in between delivers that one again.
-                var delivered = true;
-                if (running.TryStart(key))
-                {
-                    try
-                    {
-                        do delivered = await DeliverAsync(handler, entry, stoppingToken);
-                        while (running.Finish(key, mayRunAgain: delivered));
-                    }
-                    catch
-                    {
-                        running.Finish(key, mayRunAgain: false);
-                        throw;
-                    }
-                }
-                if (delivered) await outbox.AcknowledgeAsync(entry.Id, bit, allBits, CancellationToken.None);
+                case Settle.Acknowledge:
+                    await queue.AcknowledgeAsync(delivery.Id, CancellationToken.None);
+                    break;
+                case Settle.Retry:
+                    await queue.DeferAsync(delivery.Id, verdict.Delay, verdict.Attempts, CancellationToken.None);
+                    break;
+                case Settle.DeadLetter:
+                    await deadLetters.AddAsync(subscriber, delivery.Event, verdict.Attempts, verdict.Reason ?? "", CancellationToken.None);
+                    await queue.AcknowledgeAsync(delivery.Id, CancellationToken.None);
+                    break;
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-    }
-
-    /// <summary>
-    /// Runs the function, retrying a few times when it throws: it records its own failures, so an
-    /// exception means the catalog or the storage is unreachable, which is usually brief. After the
-    /// last try the entry stays unacknowledged and is delivered again at the next start.
-    /// </summary>
-    private async Task<bool> DeliverAsync(IObjectCreatedHandler handler, OutboxEntry entry, CancellationToken stoppingToken)
-    {
-        for (var attempt = 0; ; attempt++)
+        catch (Exception e)
         {
-            try
-            {
-                await handler.HandleAsync(entry.Event, stoppingToken);
-                return true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                if (attempt == RetryDelays.Length)
-                {
-                    logger.LogError(e, "{Subscriber} could not handle {Key}; it will be delivered again at the next start", handler.Name, entry.Event.Key);
-                    return false;
-                }
-                logger.LogWarning(e, "{Subscriber} could not handle {Key}; trying again in {Delay}", handler.Name, entry.Event.Key, RetryDelays[attempt]);
-                await Task.Delay(RetryDelays[attempt], stoppingToken);
-            }
+            // Unsettled, the delivery comes back when its hiding ends: at least once, never lost.
+            logger.LogWarning(e, "Could not settle {Subscriber}'s delivery of {Key}; it comes back later", subscriber, delivery.Event.Key);
         }
     }
-
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)];
 }

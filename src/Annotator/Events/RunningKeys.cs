@@ -1,4 +1,4 @@
-namespace Annotator.Events.InProcess;
+namespace Annotator.Events;
 
 /// <summary>
 /// Keeps a subscriber from working on one object twice at once. A delivery for a key already being
@@ -7,7 +7,7 @@ namespace Annotator.Events.InProcess;
 /// re-captions of an image being captioned make one more caption, not twenty at once, and no duplicate
 /// delivery spends an attempt meant for crashes.
 /// </summary>
-internal sealed class RunningKeys
+public sealed class RunningKeys
 {
     private readonly Dictionary<string, bool> _again = []; // key being worked on → another delivery came meanwhile
 

@@ -2,10 +2,13 @@ using System.Text.Json;
 using Annotator.Captioning;
 using Annotator.Images;
 
-namespace Annotator.Catalog.Sqlite;
+namespace Annotator.Catalog.Sql;
 
-/// <summary>One <c>images</c> row as SQL sees it (Dapper maps snake_case columns to these names), and its translation to and from <see cref="ImageRecord"/>.</summary>
-internal sealed class ImageRow
+/// <summary>
+/// One <c>images</c> row as every SQL catalog stores it (Dapper maps snake_case columns to these names), and its
+/// translation to and from <see cref="ImageRecord"/>. Names no driver: the SQL adapters share it.
+/// </summary>
+public sealed class ImageRow
 {
     public const string Columns = """
         id, file_name, format, width, height, size_bytes, created_at, facts,
@@ -13,7 +16,7 @@ internal sealed class ImageRow
         caption_state, caption_error, caption_started_at, caption_finished_at, caption_attempts,
         caption_text, caption_tags, caption_provider, caption_model, caption_latency_ms,
         caption_input_tokens, caption_output_tokens, caption_model_attempts, caption_fallback_reason,
-        caption_request_provider, caption_request_model, caption_generation
+        caption_request_provider, caption_request_model, caption_generation, version, updated_at
         """;
 
     public string Id { get; set; } = "";
@@ -46,6 +49,8 @@ internal sealed class ImageRow
     public string? CaptionRequestProvider { get; set; }
     public string? CaptionRequestModel { get; set; }
     public long CaptionGeneration { get; set; }
+    public long Version { get; set; }
+    public long UpdatedAt { get; set; }
 
     public ImageRecord ToRecord() => new()
     {
@@ -75,6 +80,8 @@ internal sealed class ImageRow
             ? null
             : new CaptionChoice(CaptionRequestProvider, CaptionRequestModel),
         CaptionGeneration = CaptionGeneration,
+        Version = Version,
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
     };
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
