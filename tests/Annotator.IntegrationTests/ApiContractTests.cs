@@ -180,21 +180,65 @@ public sealed class ApiContractTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
 
-        var image = await UploadDoneAsync("nikon-gps.jpg");
-        await Client.DeleteAsync($"api/images/{image.Id()}");
+        var image = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"), "nikon-gps.jpg")).Id();
 
+        // Deleted only once the stream has said "done": a change and the deletion close together may be folded into one event.
         var states = new List<string>();
+        var ids = new List<long>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         string? type = null;
+        long id = 0;
         while (await reader.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.StartsWith("event: ")) type = line[7..];
-            if (!line.StartsWith("data: ") || !line.Contains(image.Id())) continue;
+            if (line.StartsWith("id: ")) id = long.Parse(line[4..]);
+            if (!line.StartsWith("data: ") || !line.Contains(image)) continue;
+            ids.Add(id);
             if (type == "deleted") break;
             states.Add((string)JsonNode.Parse(line[6..])!["state"]!);
+            if (states[^1] == "done") await Client.DeleteAsync($"api/images/{image}");
         }
         Assert.Equal("done", states[^1]);
+        Assert.Equal(ids.Distinct().Order(), ids); // event ids are change-feed versions, in order
         Assert.Contains(states, s => s is "pending" or "processing");
+    }
+
+    [Fact]
+    public async Task A_stream_resumed_after_its_last_event_id_replays_what_it_missed()
+    {
+        using var events = new HttpClient { BaseAddress = fixture.Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        long seen;
+        using (var first = await events.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead))
+        {
+            using var reader = new StreamReader(await first.Content.ReadAsStreamAsync());
+            seen = await NextIdAsync(reader); // the ping says where the stream starts
+        }
+
+        var missed = await UploadDoneAsync("nikon-gps.jpg"); // while no stream was open
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        request.Headers.Add("Last-Event-ID", seen.ToString());
+        using var resumed = await events.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var replay = new StreamReader(await resumed.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? type = null;
+        JsonNode? replayed = null;
+        while (replayed is null && await replay.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("event: ")) type = line[7..];
+            if (type == "image" && line.StartsWith("data: ") && line.Contains(missed.Id())) replayed = JsonNode.Parse(line[6..]);
+        }
+        Assert.Equal("done", (string?)replayed!["state"]);
+        Assert.True((long)replayed["version"]! > seen);
+        await Client.DeleteAsync($"api/images/{missed.Id()}");
+    }
+
+    private static async Task<long> NextIdAsync(StreamReader reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            if (line.StartsWith("id: ")) return long.Parse(line[4..]);
+        throw new InvalidOperationException("the stream ended without an id");
     }
 
     [Fact]
