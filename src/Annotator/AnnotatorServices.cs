@@ -55,7 +55,7 @@ public static class AnnotatorServices
         services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IObjectStore, FileSystemObjectStore>();
         services.AddSingleton<IThumbnailer, VipsThumbnailer>();
-        AddCaptioners(services);
+        AddCaptioners(services, configuration);
 
         services.AddSingleton<UploadService>();
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
@@ -73,16 +73,25 @@ public static class AnnotatorServices
     /// each provider's resilience pipeline times calls out), the per-provider pipelines, and the registry that
     /// picks the one a caption needs.
     /// </summary>
-    private static void AddCaptioners(IServiceCollection services)
+    private static void AddCaptioners(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ProviderKeys>();
         services.AddSingleton<CaptionResilience>();
         services.AddSingleton<OfflineDescriber>();
-        services.AddHttpClient<GeminiCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHttpClient<OpenAiCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHttpClient<OllamaCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ICaptionProvider, OfflineProvider>();
+        AddModelProvider<GeminiOptions, GeminiCaptioner, GeminiProvider>(services, configuration);
+        AddModelProvider<OpenAiOptions, OpenAiCaptioner, OpenAiProvider>(services, configuration);
+        AddModelProvider<OllamaOptions, OllamaCaptioner, OllamaProvider>(services, configuration);
         services.AddSingleton<Captioners>();
         services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
+    }
+
+    private static void AddModelProvider<TOptions, TCaptioner, TProvider>(IServiceCollection services, IConfiguration configuration)
+        where TOptions : ModelProviderOptions where TCaptioner : ModelCaptioner where TProvider : class, ICaptionProvider
+    {
+        services.AddOptions<TOptions>().Configure(o => configuration.GetSection($"{CaptionOptions.Section}:{o.SectionName}").Bind(o));
+        services.AddHttpClient<TCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ICaptionProvider, TProvider>();
     }
 
     /// <summary>Fallback as a list (<c>Fallback:0=offline</c>) or one comma-separated value (<c>Fallback=openai,offline</c>).</summary>
