@@ -1,8 +1,5 @@
 using Annotator.Captioning;
-using Annotator.Captioning.Gemini;
 using Annotator.Captioning.Offline;
-using Annotator.Captioning.Ollama;
-using Annotator.Captioning.OpenAi;
 using Annotator.Catalog;
 using Annotator.Catalog.Sqlite;
 using Annotator.Events;
@@ -55,7 +52,7 @@ public static class AnnotatorServices
         services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IObjectStore, FileSystemObjectStore>();
         services.AddSingleton<IThumbnailer, VipsThumbnailer>();
-        AddCaptioners(services, configuration);
+        AddCaptioners(services);
 
         services.AddSingleton<UploadService>();
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
@@ -69,29 +66,15 @@ public static class AnnotatorServices
     }
 
     /// <summary>
-    /// The captioners: the offline describer, one typed HttpClient per model provider (no client-side timeout:
-    /// each provider's resilience pipeline times calls out), the per-provider pipelines, and the registry that
-    /// picks the one a caption needs.
+    /// The captioners: the offline describer as the first provider, and the registry that picks the one a caption
+    /// needs from every registered <see cref="ICaptionProvider"/> (the hosts add the model providers).
     /// </summary>
-    private static void AddCaptioners(IServiceCollection services, IConfiguration configuration)
+    private static void AddCaptioners(IServiceCollection services)
     {
-        services.AddSingleton<ProviderKeys>();
-        services.AddSingleton<CaptionResilience>();
         services.AddSingleton<OfflineDescriber>();
         services.AddSingleton<ICaptionProvider, OfflineProvider>();
-        AddModelProvider<GeminiOptions, GeminiCaptioner, GeminiProvider>(services, configuration);
-        AddModelProvider<OpenAiOptions, OpenAiCaptioner, OpenAiProvider>(services, configuration);
-        AddModelProvider<OllamaOptions, OllamaCaptioner, OllamaProvider>(services, configuration);
         services.AddSingleton<Captioners>();
         services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
-    }
-
-    private static void AddModelProvider<TOptions, TCaptioner, TProvider>(IServiceCollection services, IConfiguration configuration)
-        where TOptions : ModelProviderOptions where TCaptioner : ModelCaptioner where TProvider : class, ICaptionProvider
-    {
-        services.AddOptions<TOptions>().Configure(o => configuration.GetSection($"{CaptionOptions.Section}:{o.SectionName}").Bind(o));
-        services.AddHttpClient<TCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<ICaptionProvider, TProvider>();
     }
 
     /// <summary>Fallback as a list (<c>Fallback:0=offline</c>) or one comma-separated value (<c>Fallback=openai,offline</c>).</summary>

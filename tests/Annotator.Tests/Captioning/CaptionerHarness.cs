@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Annotator.Captioning;
 using Annotator.Captioning.Gemini;
+using Annotator.Captioning.Models;
 using Annotator.Captioning.Ollama;
 using Annotator.Captioning.OpenAi;
 using Annotator.Images;

@@ -1,4 +1,5 @@
 using Annotator.Captioning;
+using Annotator.Captioning.Models;
 using Annotator.Images;
 using Annotator.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
 using Annotator.Captioning;
+using Annotator.Captioning.Models;
 using Annotator.Testing.Fakes;
 
 namespace Annotator.Tests.Captioning;

@@ -8,7 +8,7 @@ using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// One Polly pipeline per model provider, shared by all its models:

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// The common part of the model providers: their section's settings and the checks every such section shares, the

@@ -1,4 +1,4 @@
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// The common part of the model adapters: one call per <see cref="AttemptAsync"/> (throwing

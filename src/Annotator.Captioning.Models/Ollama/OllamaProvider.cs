@@ -1,3 +1,4 @@
+using Annotator.Captioning.Models;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Captioning.Ollama;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Annotator.Captioning.Models;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Captioning.Ollama;
