@@ -37,8 +37,8 @@ public sealed class CaptionResilience(TimeProvider time, ILoggerFactory loggers)
 
     /// <summary>
     /// Runs <paramref name="attempt"/> through the pipeline of <paramref name="section"/>'s provider (built from the
-    /// section on its first call) and returns its caption with
-    /// the attempts and the successful call's latency. Throws <see cref="CaptionFailedException"/> with the reason.
+    /// section on its first call) and returns its caption with the attempts and the successful call's latency.
+    /// Throws <see cref="CaptionFailedException"/> with the reason.
     /// While the circuit is open the call waits for it (<paramref name="pauseWhileOpen"/>), or fails at once so a
     /// fallback can answer instead.
     /// </summary>

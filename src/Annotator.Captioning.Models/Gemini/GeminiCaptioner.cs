@@ -24,7 +24,6 @@ public sealed class GeminiCaptioner(
     private readonly GeminiOptions _options = options.Value;
     private readonly CaptionPrompt _prompt = CaptionPrompt.From(captions.Value);
 
-
     public override string DisplayName => "Gemini";
 
     protected override async Task<Caption> AttemptAsync(CaptionRequest request, CancellationToken cancellationToken)

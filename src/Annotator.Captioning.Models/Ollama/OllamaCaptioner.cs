@@ -19,7 +19,6 @@ public sealed class OllamaCaptioner(
     private readonly OllamaOptions _options = options.Value;
     private readonly CaptionPrompt _prompt = CaptionPrompt.From(captions.Value);
 
-
     public override string DisplayName => $"Ollama at {_options.BaseUri.Authority}";
 
     protected override async Task<Caption> AttemptAsync(CaptionRequest request, CancellationToken cancellationToken)

@@ -23,7 +23,6 @@ public sealed class OpenAiCaptioner(
     private readonly OpenAiOptions _options = options.Value;
     private readonly CaptionPrompt _prompt = CaptionPrompt.From(captions.Value);
 
-
     public override string DisplayName => _options.IsPublicOpenAi ? "OpenAI" : $"the OpenAI-compatible API at {_options.BaseUri.Authority}";
 
     protected override async Task<Caption> AttemptAsync(CaptionRequest request, CancellationToken cancellationToken)
