@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Annotator.Captioning.Models;
 using Annotator.Catalog;
 using Annotator.Processing;
 using Annotator.Storage;
@@ -17,7 +18,7 @@ using Scalar.AspNetCore;
 
 namespace Annotator.Server;
 
-/// <summary>The host: the core, then the HTTP surface the role asks for, health, OpenAPI and telemetry.</summary>
+/// <summary>The host: the core and its adapters, then the HTTP surface the role asks for, health, OpenAPI and telemetry.</summary>
 public static class ServerSetup
 {
     public static WebApplicationBuilder AddAnnotatorServer(this WebApplicationBuilder builder)
@@ -31,6 +32,8 @@ public static class ServerSetup
         if (string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])) builder.Configuration["AllowedHosts"] = DefaultHosts(builder.Configuration["urls"]);
         var services = builder.Services;
         services.AddAnnotator(builder.Configuration);
+        // After the core, so its offline describer stays the first provider that lists and messages name.
+        services.AddModelCaptioners(builder.Configuration);
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Kestrel is built with the app, before StartupErrors can report a wrong setting plainly: read the
         // values as bound, and leave one that is out of range to the validation that stops the process.

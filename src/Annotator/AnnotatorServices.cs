@@ -1,8 +1,5 @@
 using Annotator.Captioning;
-using Annotator.Captioning.Gemini;
 using Annotator.Captioning.Offline;
-using Annotator.Captioning.Ollama;
-using Annotator.Captioning.OpenAi;
 using Annotator.Catalog;
 using Annotator.Catalog.Sqlite;
 using Annotator.Events;
@@ -80,18 +77,13 @@ public static class AnnotatorServices
     }
 
     /// <summary>
-    /// The captioners: the offline describer, one typed HttpClient per model provider (no client-side timeout:
-    /// each provider's resilience pipeline times calls out), the per-provider pipelines, and the registry that
-    /// picks the one a caption needs.
+    /// The captioners: the offline describer as the first provider, and the registry that picks the one a caption
+    /// needs from every registered <see cref="ICaptionProvider"/> (the hosts add the model providers).
     /// </summary>
     private static void AddCaptioners(IServiceCollection services)
     {
-        services.AddSingleton<ProviderKeys>();
-        services.AddSingleton<CaptionResilience>();
         services.AddSingleton<OfflineDescriber>();
-        services.AddHttpClient<GeminiCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHttpClient<OpenAiCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHttpClient<OllamaCaptioner>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ICaptionProvider, OfflineProvider>();
         services.AddSingleton<Captioners>();
         services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
     }

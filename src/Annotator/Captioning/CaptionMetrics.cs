@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Annotator.Processing;
-using Polly.CircuitBreaker;
 
 namespace Annotator.Captioning;
 
@@ -21,11 +20,11 @@ public static class CaptionMetrics
         "annotator.caption.retries", description: "Provider calls retried, by provider, model and reason");
     private static readonly Histogram<double> RetryDelays = ProcessingMetrics.Meter.CreateHistogram<double>(
         "annotator.caption.retry_delay", "s", "Wait before a retry (the provider's Retry-After or retryDelay when it sent one)");
-    private static readonly ConcurrentDictionary<string, Func<CircuitState>> Circuits = new();
+    private static readonly ConcurrentDictionary<string, Func<int>> Circuits = new();
 
     static CaptionMetrics() => ProcessingMetrics.Meter.CreateObservableGauge(
         "annotator.caption.circuit",
-        () => Circuits.Select(c => new Measurement<int>(StateNumber(c.Value()), new KeyValuePair<string, object?>("provider", c.Key))),
+        () => Circuits.Select(c => new Measurement<int>(c.Value(), new KeyValuePair<string, object?>("provider", c.Key))),
         description: "Each provider's circuit: 0 closed (captioning), 1 open (paused), 2 half-open (probing), 3 isolated");
 
     public static void Done(Caption caption)
@@ -45,16 +44,10 @@ public static class CaptionMetrics
         RetryDelays.Record(delay.TotalSeconds, Tag("provider", provider), Tag("model", model), Tag("reason", reason.Name()));
     }
 
-    /// <summary>Reports <paramref name="provider"/>'s circuit state from now on (the latest registration wins).</summary>
-    public static void ObserveCircuit(string provider, Func<CircuitState> state) => Circuits[provider] = state;
-
-    private static int StateNumber(CircuitState state) => state switch
-    {
-        CircuitState.Closed => 0,
-        CircuitState.Open => 1,
-        CircuitState.HalfOpen => 2,
-        _ => 3,
-    };
+    /// <summary>
+    /// Reports <paramref name="provider"/>'s circuit state from now on, as the gauge's numbers (the latest registration wins).
+    /// </summary>
+    public static void ObserveCircuit(string provider, Func<int> state) => Circuits[provider] = state;
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 }

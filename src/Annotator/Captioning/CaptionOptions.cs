@@ -1,22 +1,18 @@
 using System.ComponentModel.DataAnnotations;
-using Annotator.Captioning.Gemini;
-using Annotator.Captioning.Ollama;
-using Annotator.Captioning.OpenAi;
 
 namespace Annotator.Captioning;
 
-/// <summary><c>Annotator:Captions</c>: which captioner runs, what it is asked, and each provider's settings.</summary>
+/// <summary>
+/// <c>Annotator:Captions</c>: which providers caption, and what every provider shares. Each provider binds its own
+/// section (<c>Annotator:Captions:{Name}</c>) itself; <see cref="CaptionOptionsValidation"/> checks names against them.
+/// </summary>
 public sealed class CaptionOptions
 {
     public const string Section = "Annotator:Captions";
 
     public const string Offline = "offline";
 
-    /// <summary>Every provider name, in the order messages list them.</summary>
-    public static readonly IReadOnlyList<string> Providers = [Offline, "gemini", "openai", "ollama"];
-
-    [Required, AllowedValues("offline", "gemini", "openai", "ollama",
-        ErrorMessage = "Annotator:Captions:Provider must be offline, gemini, openai or ollama.")]
+    [Required]
     public string Provider { get; set; } = Offline;
 
     /// <summary>Providers tried in order when the main one fails ("offline", or "openai,offline").</summary>
@@ -37,22 +33,6 @@ public sealed class CaptionOptions
     /// <summary>The instruction sent with each image; empty means the built-in one. "{language}" is replaced.</summary>
     public string Prompt { get; set; } = "";
 
-    public GeminiOptions Gemini { get; set; } = new();
-
-    public OpenAiOptions Openai { get; set; } = new();
-
-    public OllamaOptions Ollama { get; set; } = new();
-
     /// <summary>The main provider, then the fallbacks.</summary>
     public IReadOnlyList<string> Chain => [Provider, .. Fallback];
-
-    public ModelProviderOptions? For(string provider) => provider switch
-    {
-        "gemini" => Gemini,
-        "openai" => Openai,
-        "ollama" => Ollama,
-        _ => null,
-    };
-
-    public IEnumerable<ModelProviderOptions> ModelProviders => [Gemini, Openai, Ollama];
 }

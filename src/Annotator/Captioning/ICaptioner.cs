@@ -2,7 +2,8 @@ namespace Annotator.Captioning;
 
 /// <summary>
 /// The captioning port: a downscaled JPEG of the image plus its facts in, a caption and tags out.
-/// Adapters: the offline describer (default), and model providers (Gemini, OpenAI-compatible, Ollama).
+/// Adapters are made by their <see cref="ICaptionProvider"/>: the offline describer (default) here, the model
+/// providers in Annotator.Captioning.Models.
 /// </summary>
 public interface ICaptioner
 {

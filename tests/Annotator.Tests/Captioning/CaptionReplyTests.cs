@@ -1,4 +1,5 @@
 using Annotator.Captioning;
+using Annotator.Captioning.Models;
 
 namespace Annotator.Tests.Captioning;
 

@@ -1,4 +1,5 @@
 using Annotator.Captioning;
+using Annotator.Captioning.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ public sealed class CaptionSettingsTests
     {
         settings.TryAdd("Annotator:DataDirectory", Path.Combine(Path.GetTempPath(), "annotator-settings-test"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddAnnotator(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddAnnotator(configuration).AddModelCaptioners(configuration).BuildServiceProvider();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Annotator.Captioning;
 using Annotator.Captioning.Gemini;
+using Annotator.Captioning.Models;
 using Annotator.Captioning.Ollama;
 using Annotator.Captioning.OpenAi;
 using Annotator.Images;
@@ -24,9 +25,9 @@ public abstract class Protocol
 
     public abstract Task<FakeProviderServer> StartAsync();
 
-    public abstract ModelProviderOptions Section(CaptionOptions options);
+    public abstract ModelProviderOptions Section(HarnessSettings settings);
 
-    public abstract ModelCaptioner Create(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience);
+    public abstract ModelCaptioner Create(HttpClient http, HarnessSettings settings, ProviderKeys keys, CaptionResilience resilience);
 
     public abstract FakeReply Reply(string text);
 
@@ -56,9 +57,9 @@ public abstract class Protocol
         public override string? Key => "test-key";
         public override string WrongKey => "AIzaSyWRONG-KEY-0123456789abcdef";
         public override async Task<FakeProviderServer> StartAsync() => await FakeGeminiServer.StartNewAsync();
-        public override ModelProviderOptions Section(CaptionOptions options) => options.Gemini;
-        public override ModelCaptioner Create(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience) =>
-            new GeminiCaptioner(http, options, keys, resilience, TimeProvider.System);
+        public override ModelProviderOptions Section(HarnessSettings settings) => settings.Gemini;
+        public override ModelCaptioner Create(HttpClient http, HarnessSettings settings, ProviderKeys keys, CaptionResilience resilience) =>
+            new GeminiCaptioner(http, Options.Create(settings.Gemini), Options.Create(settings.Captions), keys, resilience, TimeProvider.System);
         public override FakeReply Reply(string text) => FakeGeminiServer.Text(text);
         public override FakeReply RateLimited(TimeSpan delay) => FakeGeminiServer.RateLimited(delay);
         public override FakeReply ServerError() => FakeGeminiServer.InternalError();
@@ -71,9 +72,9 @@ public abstract class Protocol
         public override string? Key => "sk-test-key-0123456789";
         public override string WrongKey => "sk-wrong-key-9876543210";
         public override async Task<FakeProviderServer> StartAsync() => await FakeOpenAiServer.StartNewAsync();
-        public override ModelProviderOptions Section(CaptionOptions options) => options.Openai;
-        public override ModelCaptioner Create(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience) =>
-            new OpenAiCaptioner(http, options, keys, resilience, TimeProvider.System);
+        public override ModelProviderOptions Section(HarnessSettings settings) => settings.Openai;
+        public override ModelCaptioner Create(HttpClient http, HarnessSettings settings, ProviderKeys keys, CaptionResilience resilience) =>
+            new OpenAiCaptioner(http, Options.Create(settings.Openai), Options.Create(settings.Captions), keys, resilience, TimeProvider.System);
         public override FakeReply Reply(string text) => FakeOpenAiServer.Text(text);
         public override FakeReply RateLimited(TimeSpan delay) => FakeOpenAiServer.RateLimited(delay);
         public override FakeReply ServerError() => FakeOpenAiServer.InternalError();
@@ -86,15 +87,24 @@ public abstract class Protocol
         public override string? Key => null;
         public override string WrongKey => "ollama-wrong-key-123456";
         public override async Task<FakeProviderServer> StartAsync() => await FakeOllamaServer.StartNewAsync();
-        public override ModelProviderOptions Section(CaptionOptions options) => options.Ollama;
-        public override ModelCaptioner Create(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience) =>
-            new OllamaCaptioner(http, options, keys, resilience, TimeProvider.System);
+        public override ModelProviderOptions Section(HarnessSettings settings) => settings.Ollama;
+        public override ModelCaptioner Create(HttpClient http, HarnessSettings settings, ProviderKeys keys, CaptionResilience resilience) =>
+            new OllamaCaptioner(http, Options.Create(settings.Ollama), Options.Create(settings.Captions), keys, resilience, TimeProvider.System);
         public override FakeReply Reply(string text) => FakeOllamaServer.Text(text);
         public override FakeReply RateLimited(TimeSpan delay) => FakeOllamaServer.Busy(delay);
         public override TimeSpan Expressible(TimeSpan delay) => TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
         public override FakeReply ServerError() => FakeOllamaServer.InternalError();
         public override FakeReply? SafetyBlock() => null;
     }
+}
+
+/// <summary>What a harness's adapter is configured with: the shared captions settings and each provider's own section.</summary>
+public sealed class HarnessSettings
+{
+    public CaptionOptions Captions { get; } = new();
+    public GeminiOptions Gemini { get; } = new();
+    public OpenAiOptions Openai { get; } = new();
+    public OllamaOptions Ollama { get; } = new();
 }
 
 /// <summary>
@@ -106,7 +116,7 @@ public sealed class CaptionerHarness : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private ProviderKeys _keys = null!;
 
-    private CaptionerHarness(Protocol protocol, FakeProviderServer server, CaptionOptions options, CaptionResilience resilience, string model)
+    private CaptionerHarness(Protocol protocol, FakeProviderServer server, HarnessSettings options, CaptionResilience resilience, string model)
     {
         Protocol = protocol;
         Server = server;
@@ -117,7 +127,7 @@ public sealed class CaptionerHarness : IAsyncDisposable
 
     public Protocol Protocol { get; }
     public FakeProviderServer Server { get; }
-    public CaptionOptions Options { get; }
+    public HarnessSettings Options { get; }
     public CaptionResilience Resilience { get; }
 
     /// <summary>A model name unique to this harness, so its metrics can be told apart.</summary>
@@ -126,12 +136,12 @@ public sealed class CaptionerHarness : IAsyncDisposable
     public static readonly byte[] Jpeg = File.ReadAllBytes(TestData.Image("nikon-gps.jpg"));
 
     public static async Task<CaptionerHarness> StartAsync(
-        Protocol protocol, Action<CaptionOptions>? configure = null, TimeProvider? time = null, string? key = null, bool keyless = false)
+        Protocol protocol, Action<HarnessSettings>? configure = null, TimeProvider? time = null, string? key = null, bool keyless = false)
     {
         var server = await protocol.StartAsync();
         var model = $"{protocol.Name}-test-{Guid.NewGuid():N}"[..24];
         if (server is FakeOllamaServer ollama) ollama.Models.Add(model);
-        var options = new CaptionOptions { Provider = protocol.Name };
+        var options = new HarnessSettings();
         var section = protocol.Section(options);
         section.BaseUrl = server.BaseUrl.ToString();
         section.Model = model;
@@ -142,7 +152,7 @@ public sealed class CaptionerHarness : IAsyncDisposable
         section.BreakerMinimumThroughput = 1000; // the breaker has its own tests
         configure?.Invoke(options);
 
-        var resilience = new CaptionResilience(Microsoft.Extensions.Options.Options.Create(options), time ?? TimeProvider.System, NullLoggerFactory.Instance);
+        var resilience = new CaptionResilience(time ?? TimeProvider.System, NullLoggerFactory.Instance);
         var harness = new CaptionerHarness(protocol, server, options, resilience, model);
         harness._keys = Keys(protocol.Name, keyless ? null : key ?? protocol.Key);
         return harness;
@@ -153,7 +163,7 @@ public sealed class CaptionerHarness : IAsyncDisposable
         .Build());
 
     public ModelCaptioner Captioner(string? model = null, bool pauseWhileOpen = true) =>
-        Protocol.Create(_http, Microsoft.Extensions.Options.Options.Create(Options), _keys, Resilience).Using(model, pauseWhileOpen);
+        Protocol.Create(_http, Options, _keys, Resilience).Using(model, pauseWhileOpen);
 
     public static CaptionRequest Request(byte[]? jpeg = null) => new(jpeg ?? Jpeg, 640, 480, ImageFacts.None, "nikon-gps.jpg");
 

@@ -14,7 +14,7 @@ namespace Annotator.Tests.Captioning;
 /// </summary>
 public sealed class CircuitBreakerTests
 {
-    private static Action<CaptionOptions> Breaker => o =>
+    private static Action<HarnessSettings> Breaker => o =>
     {
         o.Gemini.MaxAttempts = 1;
         o.Gemini.BreakerMinimumThroughput = 2;

@@ -1,4 +1,5 @@
 using Annotator.Captioning;
+using Annotator.Captioning.Models;
 using Annotator.Testing.Fakes;
 
 namespace Annotator.Tests.Captioning;
@@ -8,7 +9,7 @@ public sealed class RequestShapeTests
 {
     private static readonly string ImageBase64 = Convert.ToBase64String(CaptionerHarness.Jpeg);
 
-    private static Action<CaptionOptions> InSwedish => o => o.Language = "Swedish";
+    private static Action<HarnessSettings> InSwedish => o => o.Captions.Language = "Swedish";
 
     [Fact]
     public async Task Gemini_gets_generateContent_with_the_key_in_a_header_the_image_inline_and_a_response_schema()
@@ -120,8 +121,8 @@ public sealed class RequestShapeTests
     {
         await using var harness = await CaptionerHarness.StartAsync(Protocol.Ollama, o =>
         {
-            o.Prompt = "Describe this picture for a museum archive in {language}, as JSON with caption and tags.";
-            o.Language = "German";
+            o.Captions.Prompt = "Describe this picture for a museum archive in {language}, as JSON with caption and tags.";
+            o.Captions.Language = "German";
         });
 
         await harness.CaptionAsync();

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// Turns a provider's HTTP failure into a <see cref="ProviderException"/> a person can act on: the status, the

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// Reads a model's answer into a caption and tags. Structured modes give JSON, but models also wrap it in

@@ -1,4 +1,4 @@
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// One call to a model provider failed. <see cref="Transient"/> failures (429, 5xx, timeouts, unreadable

@@ -2,14 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// One Polly pipeline per model provider, shared by all its models:
@@ -25,7 +24,7 @@ namespace Annotator.Captioning;
 /// </list>
 /// Permanent failures (a refused key, an invalid image, a safety block) pass through at once.
 /// </summary>
-public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProvider time, ILoggerFactory loggers)
+public sealed class CaptionResilience(TimeProvider time, ILoggerFactory loggers)
 {
     private static readonly ResiliencePropertyKey<AttemptLog> Attempts = new("annotator.caption.attempts");
     private static readonly ResiliencePropertyKey<string> ModelKey = new("annotator.caption.model");
@@ -37,15 +36,16 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
         _pipelines.TryGetValue(provider, out var pipeline) ? pipeline.Circuit.CircuitState : CircuitState.Closed;
 
     /// <summary>
-    /// Runs <paramref name="attempt"/> through <paramref name="provider"/>'s pipeline and returns its caption with
-    /// the attempts and the successful call's latency. Throws <see cref="CaptionFailedException"/> with the reason.
+    /// Runs <paramref name="attempt"/> through the pipeline of <paramref name="section"/>'s provider (built from the
+    /// section on its first call) and returns its caption with the attempts and the successful call's latency.
+    /// Throws <see cref="CaptionFailedException"/> with the reason.
     /// While the circuit is open the call waits for it (<paramref name="pauseWhileOpen"/>), or fails at once so a
     /// fallback can answer instead.
     /// </summary>
     public async Task<Caption> ExecuteAsync(
-        string provider, string model, string display, bool pauseWhileOpen, Func<CancellationToken, Task<Caption>> attempt, CancellationToken cancellationToken)
+        ModelProviderOptions section, string model, string display, bool pauseWhileOpen, Func<CancellationToken, Task<Caption>> attempt, CancellationToken cancellationToken)
     {
-        var pipeline = _pipelines.GetOrAdd(provider, Build);
+        var pipeline = _pipelines.GetOrAdd(section.Name, _ => Build(section));
         var log = new AttemptLog();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(Attempts, log);
@@ -132,9 +132,9 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
         return new CaptionFailedException(e.Kind, $"{e.Message}; gave up after {Plural(log.Count, "attempt")}, retry later", e);
     }
 
-    private ProviderPipeline Build(string provider)
+    private ProviderPipeline Build(ModelProviderOptions o)
     {
-        var o = options.Value.For(provider) ?? throw new ArgumentException($"'{provider}' is not a model provider", nameof(provider));
+        var provider = o.Name;
         var circuit = new CircuitBreakerStateProvider();
         var holder = new ProviderPipeline(o, circuit);
         holder.Pipeline = new ResiliencePipelineBuilder { Name = $"captions-{provider}", TimeProvider = time }
@@ -191,7 +191,13 @@ public sealed class CaptionResilience(IOptions<CaptionOptions> options, TimeProv
             .AddTimeout(o.Timeout)
             .ConfigureTelemetry(loggers)
             .Build();
-        CaptionMetrics.ObserveCircuit(provider, () => circuit.CircuitState);
+        CaptionMetrics.ObserveCircuit(provider, () => circuit.CircuitState switch
+        {
+            CircuitState.Closed => 0,
+            CircuitState.Open => 1,
+            CircuitState.HalfOpen => 2,
+            _ => 3,
+        });
         return holder;
     }
 

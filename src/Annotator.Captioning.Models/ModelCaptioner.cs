@@ -1,15 +1,15 @@
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// The common part of the model adapters: one call per <see cref="AttemptAsync"/> (throwing
 /// <see cref="ProviderException"/> on failure), run through the provider's <see cref="CaptionResilience"/>
-/// pipeline. Instances are cheap and made per caption by <see cref="Captioners"/>.
+/// pipeline for its section. Instances are cheap and made per caption by their <see cref="ModelCaptionProvider{TOptions, TCaptioner}"/>.
 /// </summary>
-public abstract class ModelCaptioner(CaptionResilience resilience, string model) : ICaptioner
+public abstract class ModelCaptioner(ModelProviderOptions section, CaptionResilience resilience) : ICaptioner
 {
-    public abstract string Provider { get; }
+    public string Provider => section.Name;
 
-    public string Model { get; private set; } = model;
+    public string Model { get; private set; } = section.Model;
 
     /// <summary>Wait while the provider's circuit is open (true), or fail at once so a fallback answers (false).</summary>
     public bool PauseWhileOpen { get; private set; } = true;
@@ -26,7 +26,7 @@ public abstract class ModelCaptioner(CaptionResilience resilience, string model)
     }
 
     public Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken) =>
-        resilience.ExecuteAsync(Provider, Model, DisplayName, PauseWhileOpen, token => AttemptAsync(request, token), cancellationToken);
+        resilience.ExecuteAsync(section, Model, DisplayName, PauseWhileOpen, token => AttemptAsync(request, token), cancellationToken);
 
     /// <summary>One call to the provider. Throws <see cref="ProviderException"/> for anything the provider did wrong.</summary>
     protected abstract Task<Caption> AttemptAsync(CaptionRequest request, CancellationToken cancellationToken);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// What every model is asked: the instruction (built in, or <c>Annotator:Captions:Prompt</c> with

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Annotator.Captioning.Models;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Captioning.Gemini;
@@ -12,17 +13,16 @@ namespace Annotator.Captioning.Gemini;
 /// <c>x-goog-api-key</c> header, never in the URL. Safety blocks, refused keys and invalid images fail at once;
 /// 429 (honouring the error's RetryInfo.retryDelay) and 5xx are retried by <see cref="CaptionResilience"/>.
 /// </summary>
-public sealed class GeminiCaptioner(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
-    : ModelCaptioner(resilience, options.Value.Gemini.Model)
+public sealed class GeminiCaptioner(
+    HttpClient http, IOptions<GeminiOptions> options, IOptions<CaptionOptions> captions, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
+    : ModelCaptioner(options.Value, resilience)
 {
     public const string KeyHeader = "x-goog-api-key";
     private static readonly HashSet<string> WithheldReasons =
         ["SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"];
 
-    private readonly GeminiOptions _options = options.Value.Gemini;
-    private readonly CaptionPrompt _prompt = CaptionPrompt.From(options.Value);
-
-    public override string Provider => "gemini";
+    private readonly GeminiOptions _options = options.Value;
+    private readonly CaptionPrompt _prompt = CaptionPrompt.From(captions.Value);
 
     public override string DisplayName => "Gemini";
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Annotator.Captioning.Models;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Captioning.Ollama;
@@ -11,13 +12,12 @@ namespace Annotator.Captioning.Ollama;
 /// in the message's <c>images</c> (base64) and the answer's JSON Schema as <c>format</c> (structured outputs).
 /// Token counts come from prompt_eval_count and eval_count.
 /// </summary>
-public sealed class OllamaCaptioner(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
-    : ModelCaptioner(resilience, options.Value.Ollama.Model)
+public sealed class OllamaCaptioner(
+    HttpClient http, IOptions<OllamaOptions> options, IOptions<CaptionOptions> captions, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
+    : ModelCaptioner(options.Value, resilience)
 {
-    private readonly OllamaOptions _options = options.Value.Ollama;
-    private readonly CaptionPrompt _prompt = CaptionPrompt.From(options.Value);
-
-    public override string Provider => "ollama";
+    private readonly OllamaOptions _options = options.Value;
+    private readonly CaptionPrompt _prompt = CaptionPrompt.From(captions.Value);
 
     public override string DisplayName => $"Ollama at {_options.BaseUri.Authority}";
 

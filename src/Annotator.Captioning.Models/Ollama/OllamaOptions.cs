@@ -1,3 +1,5 @@
+using Annotator.Captioning.Models;
+
 namespace Annotator.Captioning.Ollama;
 
 /// <summary>

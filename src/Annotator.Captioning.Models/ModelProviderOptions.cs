@@ -1,4 +1,4 @@
-namespace Annotator.Captioning;
+namespace Annotator.Captioning.Models;
 
 /// <summary>
 /// Settings every model provider section has (<c>Annotator:Captions:Gemini</c>, <c>:Openai</c>, <c>:Ollama</c>):

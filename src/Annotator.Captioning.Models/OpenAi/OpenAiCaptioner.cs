@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
+using Annotator.Captioning.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -15,13 +16,12 @@ namespace Annotator.Captioning.OpenAi;
 /// json_schema (or json_object) response format. The SDK's own retries are off: <see cref="CaptionResilience"/>
 /// retries, so attempts are counted once and Retry-After is honoured the same way for every provider.
 /// </summary>
-public sealed class OpenAiCaptioner(HttpClient http, IOptions<CaptionOptions> options, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
-    : ModelCaptioner(resilience, options.Value.Openai.Model)
+public sealed class OpenAiCaptioner(
+    HttpClient http, IOptions<OpenAiOptions> options, IOptions<CaptionOptions> captions, ProviderKeys keys, CaptionResilience resilience, TimeProvider time)
+    : ModelCaptioner(options.Value, resilience)
 {
-    private readonly OpenAiOptions _options = options.Value.Openai;
-    private readonly CaptionPrompt _prompt = CaptionPrompt.From(options.Value);
-
-    public override string Provider => "openai";
+    private readonly OpenAiOptions _options = options.Value;
+    private readonly CaptionPrompt _prompt = CaptionPrompt.From(captions.Value);
 
     public override string DisplayName => _options.IsPublicOpenAi ? "OpenAI" : $"the OpenAI-compatible API at {_options.BaseUri.Authority}";
 

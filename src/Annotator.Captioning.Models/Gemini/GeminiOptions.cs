@@ -1,3 +1,5 @@
+using Annotator.Captioning.Models;
+
 namespace Annotator.Captioning.Gemini;
 
 /// <summary><c>Annotator:Captions:Gemini</c>: the Gemini REST API. The key comes from GEMINI_API_KEY or GEMINI_API_KEY_FILE.</summary>
