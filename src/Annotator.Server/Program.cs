@@ -1,17 +1,29 @@
-using Annotator;
 using Annotator.Server;
 using Annotator.Thumbnails;
 
 MallocTuning.Apply();
 
+// --migrate: bring the catalog's schema up to date and exit, for deployments that migrate before they roll out.
+var migrateOnly = args.Contains("--migrate");
+args = [.. args.Where(a => a != "--migrate")];
+
 // appsettings.json is read from beside the program, wherever it is started from (a relative
 // DataDirectory still means the current folder).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--role"] = "Annotator:Role" });
-builder.AddAnnotatorServer();
+try
+{
+    builder.AddAnnotatorServer();
+}
+catch (UnknownBackendException e)
+{
+    Console.Error.WriteLine($"annotator: invalid configuration: {e.Message}");
+    return 2;
+}
 
 var app = builder.Build();
-if (!StartupErrors.Check(app)) return 2;
+if (!await StartupErrors.CheckAsync(app)) return 2;
+if (migrateOnly) return 0;
 app.UseAnnotatorServer();
 await app.RunAsync();
 return 0;

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Annotator.Captioning.Models;
 using Annotator.Catalog;
+using Annotator.Events;
+using Annotator.Thumbnails;
 using Annotator.Processing;
 using Annotator.Storage;
 using Annotator.Server.Api;
@@ -31,7 +33,7 @@ public static class ServerSetup
         // another site that rebinds its DNS name to 127.0.0.1 must not reach the API. ASP.NET Core's host filtering.
         if (string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])) builder.Configuration["AllowedHosts"] = DefaultHosts(builder.Configuration["urls"]);
         var services = builder.Services;
-        services.AddAnnotator(builder.Configuration);
+        services.AddAnnotator(builder.Configuration).AddBackends(builder.Configuration).AddVipsImaging();
         // After the core, so its offline describer stays the first provider that lists and messages name.
         services.AddModelCaptioners(builder.Configuration);
         services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -70,7 +72,8 @@ public static class ServerSetup
         services.AddOpenApi();
         services.AddHealthChecks()
             .AddCheck<ReachableHealthCheck<IImageCatalog>>("catalog", tags: ["ready"])
-            .AddCheck<ReachableHealthCheck<IObjectStore>>("storage", tags: ["ready"]);
+            .AddCheck<ReachableHealthCheck<IObjectStore>>("storage", tags: ["ready"])
+            .AddCheck<ReachableHealthCheck<IEventBus>>("events", tags: ["ready"]);
 
         // Metrics and traces go to an OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set. Without one,
         // nothing is collected: tracing every request for nobody cost measurable throughput. The meters

@@ -1,26 +1,36 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using Annotator.Catalog;
+using Annotator.Events;
 using Annotator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Server;
 
 /// <summary>
-/// A wrong setting or an unusable data folder stops the process before it starts serving, with one
-/// clear line per problem on stderr and exit code 2, not a stack trace.
+/// A wrong setting, an unusable data folder or an unreachable backend stops the process before it starts serving,
+/// with one clear line per problem on stderr and exit code 2, not a stack trace. The catalog is migrated here too,
+/// before anything reads it: every node does it at start (the engines' locks make that safe), or <c>--migrate</c> alone.
 /// </summary>
 public static partial class StartupErrors
 {
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MigrationTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>Returns true when the process can start; otherwise has said why on stderr.</summary>
-    public static bool Check(WebApplication app)
+    public static async Task<bool> CheckAsync(WebApplication app)
     {
         try
         {
             // Validate every options class (ValidateOnStart) and open the stores now, while a failure
             // can still be reported plainly; the host would log it with a stack trace.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            app.Services.GetRequiredService<IImageCatalog>();
-            app.Services.GetRequiredService<IObjectStore>();
+            using (var migration = new CancellationTokenSource(MigrationTimeout))
+                foreach (var applied in await app.Services.GetRequiredService<ICatalogSchema>().MigrateAsync(migration.Token))
+                    app.Logger.LogInformation("Applied catalog migration {Migration}", applied);
+            await ReachAsync<IImageCatalog>(app, "catalog");
+            await ReachAsync<IObjectStore>(app, "object storage");
+            await ReachAsync<IEventBus>(app, "event bus");
         }
         catch (Exception e) when (Describe(e).ToList() is { Count: > 0 } problems)
         {
@@ -30,12 +40,26 @@ public static partial class StartupErrors
         return true;
     }
 
+    private static async Task ReachAsync<T>(WebApplication app, string what) where T : IReachable
+    {
+        using var timeout = new CancellationTokenSource(CheckTimeout);
+        try
+        {
+            await app.Services.GetRequiredService<T>().CheckAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is not OptionsValidationException)
+        {
+            throw new UnreachableException($"cannot reach the {what}: {(timeout.IsCancellationRequested ? $"no answer in {CheckTimeout.TotalSeconds:0} s" : Describe(e).FirstOrDefault() ?? e.Message)}", e);
+        }
+    }
+
     private static IEnumerable<string> Describe(Exception e) => e switch
     {
+        UnreachableException u => [u.Message],
         OptionsValidationException v => v.Failures.Select(f => "invalid configuration: " + Plain(f)),
         AggregateException a => a.InnerExceptions.SelectMany(Describe),
         UnauthorizedAccessException or IOException => [$"cannot use the data folder (Annotator:DataDirectory): {e.Message}"],
-        Microsoft.Data.Sqlite.SqliteException s => [$"cannot open the catalog database: {s.Message}"],
+        DbException db => [$"cannot use the catalog database: {db.Message}"],
         _ when e.InnerException is { } inner => Describe(inner),
         _ => [],
     };
@@ -46,4 +70,6 @@ public static partial class StartupErrors
 
     [GeneratedRegex(@"with the error: '(.*)'\.$")]
     private static partial Regex DataAnnotationFailure();
+
+    private sealed class UnreachableException(string message, Exception inner) : Exception(message, inner);
 }

@@ -1,9 +1,6 @@
 using Annotator.Captioning;
-using Annotator.Captioning.Offline;
 using Annotator.Catalog;
-using Annotator.Catalog.Sqlite;
 using Annotator.Events;
-using Annotator.Events.InProcess;
 using Annotator.Processing;
 using Annotator.Storage;
 using Annotator.Thumbnails;
@@ -15,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Annotator;
 
 /// <summary>
-/// Wires the core: options bound from configuration and validated at start-up, and the adapter each
-/// <c>Provider</c> setting names. Adding a backend is one adapter file and one line here.
+/// Wires the core: options bound from configuration and validated at start-up, the two functions and the
+/// services around them. The adapters each port needs are the host's to add (one <c>Add…</c> per backend).
 /// </summary>
 public static class AnnotatorServices
 {
@@ -26,10 +23,8 @@ public static class AnnotatorServices
         var data = root.DataDirectory;
 
         services.AddOptionsFor<AnnotatorOptions>(configuration, AnnotatorOptions.Section);
-        services.AddOptionsFor<StorageOptions>(configuration, StorageOptions.Section)
-            .PostConfigure(o => o.FileSystem.Root = Default(o.FileSystem.Root, Path.Combine(data, "objects")));
-        services.AddOptionsFor<CatalogOptions>(configuration, CatalogOptions.Section)
-            .PostConfigure(o => o.Sqlite.Path = Default(o.Sqlite.Path, Path.Combine(data, "annotator.db")));
+        services.AddOptionsFor<StorageOptions>(configuration, StorageOptions.Section);
+        services.AddOptionsFor<CatalogOptions>(configuration, CatalogOptions.Section);
         services.AddOptionsFor<UploadOptions>(configuration, UploadOptions.Section)
             .PostConfigure(o => o.TempDirectory = Default(o.TempDirectory, Path.Combine(data, "uploads")));
         services.AddOptionsFor<ThumbnailOptions>(configuration, ThumbnailOptions.Section);
@@ -46,26 +41,13 @@ public static class AnnotatorServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ImageChanges>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<LowPriorityThreads>();
         services.AddSingleton<WorkLeases>();
-
-        // Adapters: the embedded shape's; later shapes add theirs beside these.
-        services.AddSingleton<SqliteDatabase>();
-        services.AddSingleton<ICatalogSchema, SqliteSchema>();
-        services.AddSingleton<IImageCatalog, SqliteImageCatalog>();
-        services.AddSingleton<IOutbox, SqliteOutbox>();
-        services.AddSingleton<IDeliveryQueue, SqliteDeliveryQueue>();
-        services.AddSingleton<IDeadLetters, SqliteDeadLetters>();
-        services.AddSingleton<IEventBus, InProcessEventBus>();
-        services.AddSingleton<IObjectStore, FileSystemObjectStore>();
-        services.AddSingleton<IThumbnailer, VipsThumbnailer>();
-        AddCaptioners(services);
+        services.AddSingleton<Captioners>();
+        services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
 
         services.AddSingleton<UploadService>();
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
         services.AddSingleton<IObjectCreatedHandler, CreateAnnotation>();
-        // Order matters: hosted services start in registration order, and the schema comes first.
-        services.AddHostedService<SchemaMigration>();
         services.AddHostedService<ChangeFeed>();
         if (root.RunsWorkers)
         {
@@ -74,18 +56,6 @@ public static class AnnotatorServices
             services.AddHostedService<OrphanSweeper>();
         }
         return services;
-    }
-
-    /// <summary>
-    /// The captioners: the offline describer as the first provider, and the registry that picks the one a caption
-    /// needs from every registered <see cref="ICaptionProvider"/> (the hosts add the model providers).
-    /// </summary>
-    private static void AddCaptioners(IServiceCollection services)
-    {
-        services.AddSingleton<OfflineDescriber>();
-        services.AddSingleton<ICaptionProvider, OfflineProvider>();
-        services.AddSingleton<Captioners>();
-        services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
     }
 
     /// <summary>Fallback as a list (<c>Fallback:0=offline</c>) or one comma-separated value (<c>Fallback=openai,offline</c>).</summary>

@@ -25,7 +25,7 @@ public sealed class TempCatalog : CatalogUnderTest
     {
         Folder = folder;
         _ownsFolder = ownsFolder;
-        Database = new SqliteDatabase(Options.Create(new CatalogOptions { Sqlite = { Path = Path.Combine(Folder, "annotator.db") } }));
+        Database = new SqliteDatabase(Options.Create(new SqliteCatalogOptions { Path = Path.Combine(Folder, "annotator.db") }));
         Catalog = new SqliteImageCatalog(Database, TimeProvider.System);
         Outbox = new SqliteOutbox(Database);
         Deliveries = new SqliteDeliveryQueue(Database, TimeProvider.System);

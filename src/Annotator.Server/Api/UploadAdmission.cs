@@ -1,4 +1,4 @@
-using Annotator.Storage;
+using Annotator.Storage.FileSystem;
 using Annotator.Uploads;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +9,7 @@ namespace Annotator.Server.Api;
 /// a connection, a memory buffer and a temp file), and only while the disks it writes to keep
 /// <see cref="UploadOptions.MinFreeDiskBytes"/> free, so a full disk is a clear 507 and not a half-written file.
 /// </summary>
-public sealed class UploadAdmission(IOptions<UploadOptions> uploads, IOptions<StorageOptions> storage)
+public sealed class UploadAdmission(IOptions<UploadOptions> uploads, IOptions<FileSystemStorageOptions> objects)
 {
     private readonly SemaphoreSlim _slots = new(uploads.Value.MaxConcurrent, uploads.Value.MaxConcurrent);
 
@@ -21,8 +21,8 @@ public sealed class UploadAdmission(IOptions<UploadOptions> uploads, IOptions<St
     {
         var keep = uploads.Value.MinFreeDiskBytes;
         if (keep == 0) return null;
-        // The objects' folder when they are kept on this machine; the buffers' folder always.
-        foreach (var folder in new[] { uploads.Value.TempDirectory, storage.Value.Provider == "filesystem" ? storage.Value.FileSystem.Root : null })
+        // The buffers' folder always; the objects' folder when they are kept on this machine (its root is empty otherwise).
+        foreach (var folder in new[] { uploads.Value.TempDirectory, objects.Value.Root })
         {
             if (string.IsNullOrEmpty(folder)) continue;
             var free = FreeBytes(folder);

@@ -1,3 +1,4 @@
+using Annotator.Storage.FileSystem;
 using Annotator.Storage;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ public sealed class FileSystemObjectStoreContract : ObjectStoreContract, IDispos
     private readonly string _root = Path.Combine(Path.GetTempPath(), "annotator-contract-" + Guid.NewGuid().ToString("N"));
 
     public FileSystemObjectStoreContract() =>
-        Store = new FileSystemObjectStore(Options.Create(new StorageOptions { FileSystem = { Root = _root } }));
+        Store = new FileSystemObjectStore(Options.Create(new FileSystemStorageOptions { Root = _root }));
 
     protected override IObjectStore Store { get; }
 

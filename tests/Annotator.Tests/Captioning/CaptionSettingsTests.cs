@@ -1,3 +1,4 @@
+using Annotator.Thumbnails;
 using Annotator.Captioning;
 using Annotator.Captioning.Models;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ public sealed class CaptionSettingsTests
     {
         settings.TryAdd("Annotator:DataDirectory", Path.Combine(Path.GetTempPath(), "annotator-settings-test"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddAnnotator(configuration).AddModelCaptioners(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddAnnotator(configuration).AddVipsImaging().AddModelCaptioners(configuration).BuildServiceProvider();
     }
 
     [Fact]

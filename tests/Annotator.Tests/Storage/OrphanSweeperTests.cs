@@ -4,6 +4,7 @@ using Annotator.Events;
 using Annotator.Images;
 using Annotator.Processing;
 using Annotator.Storage;
+using Annotator.Storage.FileSystem;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public sealed class OrphanSweeperTests : IAsyncDisposable
     private readonly FileSystemObjectStore _store;
 
     public OrphanSweeperTests() =>
-        _store = new FileSystemObjectStore(Options.Create(new StorageOptions { FileSystem = { Root = Path.Combine(_temp.Folder, "objects") } }));
+        _store = new FileSystemObjectStore(Options.Create(new FileSystemStorageOptions { Root = Path.Combine(_temp.Folder, "objects") }));
 
     public ValueTask DisposeAsync() => _temp.DisposeAsync();
 

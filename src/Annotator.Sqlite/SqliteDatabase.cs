@@ -13,9 +13,9 @@ public sealed class SqliteDatabase
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    public SqliteDatabase(IOptions<CatalogOptions> options)
+    public SqliteDatabase(IOptions<SqliteCatalogOptions> options)
     {
-        var path = FilePath = Path.GetFullPath(options.Value.Sqlite.Path);
+        var path = FilePath = Path.GetFullPath(options.Value.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {

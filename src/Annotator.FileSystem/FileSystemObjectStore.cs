@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
-namespace Annotator.Storage;
+namespace Annotator.Storage.FileSystem;
 
 /// <summary>
 /// Objects as files under one root folder. A put writes a temporary file and renames it into place,
@@ -13,9 +13,9 @@ public sealed class FileSystemObjectStore : IObjectStore
     private readonly string _root;
     private readonly string _temp;
 
-    public FileSystemObjectStore(IOptions<StorageOptions> options)
+    public FileSystemObjectStore(IOptions<FileSystemStorageOptions> options)
     {
-        _root = Path.GetFullPath(options.Value.FileSystem.Root);
+        _root = Path.GetFullPath(options.Value.Root);
         _temp = Path.Combine(_root, TempFolder);
         if (Directory.Exists(_temp)) Directory.Delete(_temp, recursive: true);
         Directory.CreateDirectory(_temp);
