@@ -122,6 +122,7 @@ public static class ServerSetup
         app.MapImagesApi();
         app.MapRecaptionsApi();
         app.MapEventsApi();
+        app.MapDeadLettersApi();
         app.MapOpenApi();
         app.MapScalarApiReference(options => options.WithTitle("Annotator API"));
         return app;

@@ -74,6 +74,15 @@ export function recaptionImage(id, choice = {}) {
   return request('POST', `/api/images/${encodeURIComponent(id)}/recaption`, { json: body ?? undefined });
 }
 
+/** What the functions gave up on for this image: `[{ id, function, attempts, reason, at, replayUrl }]`. */
+export function listDeadLetters(imageId, signal) {
+  return request('GET', `/api/dead-letters?image=${encodeURIComponent(imageId)}`, { signal });
+}
+
+export function replayDeadLetter(deadLetter) {
+  return request('POST', deadLetter.replayUrl);
+}
+
 /** `GET /api/captioners`: `{ defaultProvider, fallback, providers: [{ provider, model, available, reason, … }] }`. */
 export function getCaptioners(signal) {
   return request('GET', '/api/captioners', { signal });

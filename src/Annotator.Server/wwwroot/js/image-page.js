@@ -2,6 +2,7 @@
 
 import { getImage, retryImage, recaptionImage, deleteImage } from './api.js';
 import { connectLive } from './live.js';
+import { deadLetterPanel } from './dead-letters.js';
 import { CaptionerChoice, providerName, providerAndModel } from './captioners.js';
 import {
   el, badge, formatBytes, formatInstant, formatCameraTime, formatDuration, between, formatNumber, isOffline,
@@ -329,12 +330,14 @@ async function load() {
 }
 
 const firstLoad = id ? load() : Promise.resolve(showMissing());
+const deadLetters = id ? deadLetterPanel($('dead-section'), $('dead-letters'), id, say) : null;
 
 connectLive({
   onImage: changed => {
     if (changed.id !== id || gone) return;
     liveUpdates += 1;
     render(changed);
+    deadLetters?.refresh(); // a replay's work has moved, or the last attempt has just given up
   },
   onDeleted: deleted => {
     if (deleted !== id || busy) return;
@@ -343,6 +346,8 @@ connectLive({
     say('This image has just been deleted.', true);
   },
   onResync: () => firstLoad.then(() => {
-    if (!gone) load();
+    if (gone) return;
+    load();
+    deadLetters?.refresh();
   }),
 }, $('live-status'));
