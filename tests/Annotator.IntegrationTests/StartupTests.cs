@@ -20,4 +20,34 @@ public sealed class StartupTests
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal($"annotator: invalid configuration: {message}", Assert.Single(lines));
     }
+
+    [Theory]
+    [InlineData("Annotator:Catalog:Provider", "oracle")]
+    [InlineData("Annotator:Storage:Provider", "ftp")]
+    [InlineData("Annotator:Events:Provider", "kafka")]
+    public async Task A_backend_this_build_does_not_have_stops_the_server_naming_the_ones_it_has(string key, string value)
+    {
+        var (exitCode, output) = await AnnotatorProcess.RunToExitAsync(new Dictionary<string, string> { [key] = value }, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"annotator: invalid configuration: {key} is '{value}', not one of ", line);
+    }
+
+    [Fact]
+    public async Task An_unreachable_backend_stops_the_server_with_one_line_naming_it()
+    {
+        var (exitCode, output) = await AnnotatorProcess.RunToExitAsync(new Dictionary<string, string>
+        {
+            ["Annotator:Storage:Provider"] = "s3",
+            ["Annotator:Storage:S3:ServiceUrl"] = "http://127.0.0.1:9",
+            ["Annotator:Storage:S3:Bucket"] = "photos",
+            ["AWS_ACCESS_KEY_ID"] = "x",
+            ["AWS_SECRET_ACCESS_KEY"] = "y",
+        }, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("annotator: cannot reach the object storage: ", line);
+    }
 }

@@ -1,0 +1,55 @@
+using Annotator.Testing;
+
+namespace Annotator.IntegrationTests.ScaleOut;
+
+/// <summary>
+/// The scale-out shape for real: a web node and a worker node apart, sharing the catalog, the objects and the events,
+/// with a browser's view (the live stream) on the web node showing the work the worker did.
+/// </summary>
+public sealed class ScaleOutTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    /// <summary>Starts a worker and a web node with <paramref name="settings"/> on one data folder; the web node last, so it serves at once.</summary>
+    private static async Task<(AnnotatorProcess Worker, AnnotatorProcess Web)> StartPairAsync(Dictionary<string, string> settings)
+    {
+        var worker = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]);
+        var web = await AnnotatorProcess.StartAsync(settings, worker.DataDirectory, "--role", "web");
+        return (worker, web);
+    }
+
+    private static async Task UploadOnWebAndSeeTheWorkersResultLiveAsync(AnnotatorProcess web)
+    {
+        await using var live = await LiveEvents.OpenAsync(web.BaseAddress);
+        var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+
+        var done = await live.WaitForAsync(id, "done", Patience);
+
+        Assert.Equal("done", (string?)done["caption"]!["state"]);
+        using var thumbnail = await web.Client.GetAsync((string)done["thumbnail"]!["url"]!);
+        Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
+        using var original = await web.Client.GetAsync($"api/images/{id}/original");
+        Assert.Equal(new FileInfo(TestData.Image("nikon-gps.jpg")).Length, (await original.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task A_web_node_shows_live_what_a_worker_node_did_through_the_shared_catalog()
+    {
+        var (worker, web) = await StartPairAsync([]);
+        await using (worker)
+        await using (web)
+            await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);
+    }
+
+    [ServicesFact("ANNOTATOR_TEST_S3")]
+    public async Task With_objects_in_s3_the_web_node_serves_what_the_worker_made_and_nothing_is_kept_locally()
+    {
+        var (worker, web) = await StartPairAsync(await TestServices.NewBucketAsync());
+        await using (worker)
+        await using (web)
+        {
+            await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);
+            Assert.False(Directory.Exists(Path.Combine(web.DataDirectory, "objects")));
+        }
+    }
+}
