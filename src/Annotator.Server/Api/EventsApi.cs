@@ -19,7 +19,7 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", (LiveFeed feed, ImageChanges changes, HttpContext context, long? after, CancellationToken cancellationToken) =>
+        app.MapGet("/api/events", (LiveFeed feed, ImageChanges changes, IHostApplicationLifetime lifetime, HttpContext context, long? after) =>
             {
                 var resumeAfter = long.TryParse(context.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0 ? lastId : after is >= 0 ? after : null;
                 if (feed.TryOpen() is not { } stream)
@@ -30,7 +30,11 @@ public static class EventsApi
                 }
                 // Freed when the request ends, however it ends: even a stream never enumerated gives its place back.
                 context.Response.RegisterForDispose(stream);
-                return (IResult)TypedResults.ServerSentEvents(StreamAsync(feed, stream.Reader, changes.Version, resumeAfter, cancellationToken));
+                // A stream ends when its client goes or when this node stops: shutdown waits for no open page, and the
+                // page's EventSource reconnects (through the load balancer, to another node) and resumes after its last id.
+                var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+                context.Response.RegisterForDispose(ends);
+                return (IResult)TypedResults.ServerSentEvents(StreamAsync(feed, stream.Reader, changes.Version, resumeAfter, ends.Token));
             })
             .WithTags("Images")
             .WithSummary("Live image changes as server-sent events (event types: image, deleted, reset, ping); resumes after Last-Event-ID or ?after=")
