@@ -20,7 +20,7 @@ public sealed class PostgresCatalogOptionsValidation : IValidateOptions<Postgres
         return mistakes.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(mistakes);
     }
 
-    /// <summary>The parser's messages name keywords and positions, never values, so they are safe to show.</summary>
+    /// <summary>The parser's messages name a keyword ("Couldn't set port") or a position, never a value: safe to show.</summary>
     private static string? ConnectionStringProblem(string connectionString)
     {
         try
