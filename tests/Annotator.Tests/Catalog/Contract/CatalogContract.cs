@@ -115,6 +115,18 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Empty(await FindAsync("dog cat"));
     }
 
+    [ContractFact]
+    public async Task Search_ignores_accents_and_case_on_both_sides()
+    {
+        var dessert = await AddAsync("Crème-brûlée.jpg");
+        await CaptionAsync(dessert.Id, CaptionOf("Un café au lait, l'été.", "dessert"));
+
+        Assert.Equal([dessert.Id], await FindAsync("creme BRULEE"));
+        Assert.Equal([dessert.Id], await FindAsync("CAFÉ"));
+        Assert.Equal([dessert.Id], await FindAsync("ete"));
+        Assert.Empty(await FindAsync("cafes"));
+    }
+
     [ContractTheory]
     [InlineData("\"NEAR(dog* OR file_name:x")] // FTS5
     [InlineData("+dog -cat ~\"x\" @>< (*)")]  // InnoDB boolean mode
