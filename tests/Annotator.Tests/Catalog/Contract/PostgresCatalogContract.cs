@@ -14,6 +14,24 @@ public sealed class PostgresCatalogContract : CatalogContract
     private PostgresCatalogUnderTest Database => (PostgresCatalogUnderTest)Under;
 
     [ContractFact]
+    public async Task A_search_path_in_the_connection_string_puts_the_catalog_in_that_schema()
+    {
+        var inSchema = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { SearchPath = "annotator" }.ConnectionString;
+        await using var services = PostgresCatalogUnderTest.Services(new() { ["Annotator:Catalog:ConnectionString"] = inSchema });
+
+        Assert.NotEmpty(await services.GetRequiredService<ICatalogSchema>().MigrateAsync(CancellationToken.None));
+
+        await services.GetRequiredService<IImageCatalog>().CheckAsync(CancellationToken.None);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var tables = new NpgsqlCommand(
+            "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'annotator'", connection);
+        Assert.Equal(
+            "dead_letters,deliveries,feed_counter,image_changes,images,outbox,recaption_job_images,recaption_jobs,schema_migrations",
+            await tables.ExecuteScalarAsync());
+    }
+
+    [ContractFact]
     public async Task The_password_file_overrides_the_password_in_the_connection_string()
     {
         var real = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
