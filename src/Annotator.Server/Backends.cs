@@ -1,4 +1,5 @@
 using Annotator.Catalog;
+using Annotator.Catalog.Postgres;
 using Annotator.Catalog.Sqlite;
 using Annotator.Events;
 using Annotator.Events.InProcess;
@@ -17,6 +18,7 @@ public static class Backends
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> Catalogs = new()
     {
         ["sqlite"] = (services, configuration) => services.AddSqliteCatalog(configuration),
+        ["postgres"] = (services, configuration) => services.AddPostgresCatalog(configuration),
     };
 
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> Stores = new()

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Annotator.Captioning;
 using Annotator.Images;
 
@@ -84,7 +86,8 @@ public sealed class ImageRow
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
     };
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Letters of every language as they are, not \u escapes: full-text indexes read the stored tags as text.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     public static string FactsJson(ImageFacts Facts) => JsonSerializer.Serialize(Facts, Json);
 

@@ -1,6 +1,7 @@
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
+using Annotator.Tests.Contract;
 
 namespace Annotator.Tests.Catalog.Contract;
 
@@ -19,7 +20,7 @@ public abstract partial class CatalogContract
         }
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Every_change_to_an_image_is_in_the_feed_and_its_version_is_its_latest_change()
     {
         var start = await Catalog.LatestVersionAsync(CancellationToken.None);
@@ -40,7 +41,7 @@ public abstract partial class CatalogContract
         Assert.Equal(changes[^1].Version, await Catalog.LatestVersionAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Concurrent_writers_on_several_nodes_leave_a_feed_without_gaps_or_repeats()
     {
         var nodes = Enumerable.Range(0, 4).Select(_ => Under.AnotherNode()).ToList();
@@ -78,7 +79,7 @@ public abstract partial class CatalogContract
         foreach (var node in nodes) await node.DisposeAsync();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Pruning_forgets_old_changes_but_never_the_newest_and_versions_never_go_back()
     {
         await AddAsync("a.jpg");

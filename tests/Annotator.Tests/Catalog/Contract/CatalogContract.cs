@@ -2,6 +2,7 @@ using Annotator.Captioning;
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
+using Annotator.Tests.Contract;
 
 namespace Annotator.Tests.Catalog.Contract;
 
@@ -66,7 +67,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
     private async Task<ImageId[]> FindAsync(string? search, WorkState? state = null) =>
         [.. (await Catalog.ListAsync(new ImageQuery(null, 10, search, state), CancellationToken.None)).Items.Select(i => i.Id)];
 
-    [Fact]
+    [ContractFact]
     public async Task An_added_image_reads_back_whole_with_its_event_in_the_outbox()
     {
         var added = await AddAsync("cat.jpg", new ImageFacts { CameraMake = "Canon", CameraModel = "Canon EOS 1300D", Latitude = 1.5, TakenAt = new DateTime(2024, 5, 1, 12, 0, 0) });
@@ -79,7 +80,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(ObjectKeys.Raw(added.Id, ImageFormat.Jpeg), Assert.Single(outbox).Event.Key);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Pages_run_newest_first_and_the_cursor_continues_without_gaps_or_repeats()
     {
         var ids = new List<ImageId>();
@@ -97,7 +98,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(ids.AsEnumerable().Reverse(), seen);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Search_finds_captions_tags_and_file_names_by_word_prefix()
     {
         var dog = await AddAsync("holiday-2024.jpg");
@@ -114,7 +115,21 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Empty(await FindAsync("dog cat"));
     }
 
-    [Theory]
+    [ContractFact]
+    public async Task Search_ignores_accents_and_case_on_both_sides()
+    {
+        var dessert = await AddAsync("Crème-brûlée.jpg");
+        await CaptionAsync(dessert.Id, CaptionOf("Un café au lait, l'été.", "dessert", "Pâtisserie"));
+
+        Assert.Equal([dessert.Id], await FindAsync("creme BRULEE"));
+        Assert.Equal([dessert.Id], await FindAsync("CAFÉ"));
+        Assert.Equal([dessert.Id], await FindAsync("ete"));
+        Assert.Equal([dessert.Id], await FindAsync("patiss")); // a tag with accents
+        Assert.Empty(await FindAsync("u00")); // tags are indexed as letters, not as JSON escapes
+        Assert.Empty(await FindAsync("cafes"));
+    }
+
+    [ContractTheory]
     [InlineData("\"NEAR(dog* OR file_name:x")] // FTS5
     [InlineData("+dog -cat ~\"x\" @>< (*)")]  // InnoDB boolean mode
     [InlineData("dog & !cat | x:* <-> y")]    // tsquery
@@ -130,7 +145,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Single(await FindAsync(null));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task The_state_filter_uses_the_combined_state()
     {
         var pending = await AddAsync("a.jpg");
@@ -151,7 +166,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal("broken", (await Catalog.GetAsync(failed.Id, CancellationToken.None))!.Thumbnail.Error);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Done_work_is_not_claimed_again_and_a_retry_resets_only_what_failed()
     {
         var image = await AddAsync("a.jpg");
@@ -171,7 +186,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         await ClaimAsync(image.Id, Work.Caption, NodeB);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Of_many_concurrent_retries_exactly_one_starts_work_again()
     {
         var image = await AddAsync("a.jpg");
@@ -186,7 +201,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         foreach (var node in nodes) await node.DisposeAsync();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_recaption_keeps_the_old_caption_until_the_new_one_arrives()
     {
         var image = await AddAsync("a.jpg");
@@ -206,7 +221,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.False(await Catalog.RecaptionAsync(ImageId.New(), "raw/x.jpg", null, CancellationToken.None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_caption_claimed_before_a_recaption_cannot_overwrite_the_newer_one()
     {
         var image = await AddAsync("a.jpg");
@@ -223,7 +238,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(WorkState.Done, read.Caption.State);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_bulk_recaption_selects_the_search_result_and_counts_its_progress()
     {
         var a = await AddAsync("harbour-1.jpg");
@@ -251,7 +266,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Null(await Catalog.GetRecaptionJobAsync(Guid.CreateVersion7().ToString(), CancellationToken.None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Deleting_removes_the_row_and_its_search_entry()
     {
         var image = await AddAsync("gone.jpg");
@@ -265,7 +280,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(Completion.Deleted, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Missing_ids_are_the_ones_without_a_row()
     {
         var kept = await AddAsync("kept.jpg");

@@ -1,0 +1,406 @@
+using Annotator.Captioning;
+using Annotator.Catalog.Sql;
+using Annotator.Images;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Annotator.Catalog.Postgres;
+
+/// <summary>
+/// The catalog in PostgreSQL, shared by every node, with the SQLite catalog's behaviour. Writers on many nodes run
+/// at once (READ COMMITTED): a conditional <c>UPDATE</c> re-checks its condition on the row it waited for, so of
+/// concurrent claims or retries exactly one wins, and the change feed's versions come from a counter row taken last
+/// in each transaction (see <see cref="ChangedAsync"/>).
+/// </summary>
+public sealed class PostgresImageCatalog(
+    [FromKeyedServices(PostgresRegistration.DataSourceKey)] NpgsqlDataSource dataSource, TimeProvider time) : IImageCatalog
+{
+    static PostgresImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public async Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts, thumb_state, caption_state, search_name)
+                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @Facts, 'pending', 'pending', @SearchName)
+                """,
+                new
+                {
+                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), Facts = ImageRow.FactsJson(image.Facts),
+                    SearchName = SearchWords.Of(image.FileName),
+                },
+                transaction, cancellationToken: cancellationToken));
+            await AppendOutboxAsync(connection, transaction, [rawKey], now, cancellationToken);
+            return await ChangedAsync(connection, transaction, [image.Id.ToString()], now, cancellationToken);
+        }, cancellationToken);
+    }
+
+    public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+            $"SELECT {ImageRow.Columns} FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var where = Filter(query.Search, query.State, parameters);
+        if (query.Before is { } before)
+        {
+            where.Add("id < @before");
+            parameters.Add("before", before.ToString());
+        }
+        parameters.Add("limit", query.Limit + 1);
+        var sql = $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
+        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+    }
+
+    /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
+    private static List<string> Filter(string? search, WorkState? state, DynamicParameters parameters)
+    {
+        var where = new List<string>();
+        if (SearchWords.Query(search) is { } match)
+        {
+            where.Add("search @@ to_tsquery('simple', @match)");
+            parameters.Add("match", match);
+        }
+        if (state is { } wanted)
+        {
+            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
+            var pairs = WorkStates.PairsOf(wanted).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')");
+            where.Add($"(thumb_state, caption_state) IN (VALUES {string.Join(", ", pairs)})");
+        }
+        return where;
+    }
+
+    private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
+
+    public async Task<WorkClaim> ClaimAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
+    {
+        var p = Prefix(work);
+        var now = Now();
+        var args = new { id = id.ToString(), now, owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds };
+        return await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            // Concurrent claimers queue on the row lock; each re-checks the condition on the winner's row and finds it taken.
+            var claimed = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition($"""
+                UPDATE images SET {p}_state = 'processing', {p}_started_at = @now, {p}_finished_at = NULL,
+                                  {p}_attempts = {p}_attempts + 1, {p}_error = NULL, {p}_lease_owner = @owner, {p}_lease_until = @until
+                WHERE id = @id AND {p}_state IN ('pending', 'processing')
+                  AND ({p}_lease_owner IS NULL OR {p}_lease_owner = @owner OR {p}_lease_until <= @now)
+                RETURNING {ImageRow.Columns}
+                """, args, transaction, cancellationToken: cancellationToken));
+            if (claimed is null)
+            {
+                var held = await connection.QuerySingleOrDefaultAsync<(string State, long? Until)?>(new CommandDefinition(
+                    $"SELECT {p}_state, {p}_lease_until FROM images WHERE id = @id", args, transaction, cancellationToken: cancellationToken));
+                return held is { State: "pending" or "processing", Until: { } until }
+                    ? new WorkClaim(ClaimOutcome.Busy, BusyUntil: DateTimeOffset.FromUnixTimeMilliseconds(until))
+                    : WorkClaim.Nothing;
+            }
+            var attempts = work == Work.Thumbnail ? claimed.ThumbAttempts : claimed.CaptionAttempts;
+            if (attempts > WorkAttempts.Max)
+            {
+                // Earlier attempts never finished: each one took its process down with it. Stop here.
+                await connection.ExecuteAsync(new CommandDefinition($"""
+                    UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason, {p}_lease_owner = NULL, {p}_lease_until = NULL
+                    WHERE id = @id
+                    """, new { args.id, now, reason = WorkAttempts.Exhausted }, transaction, cancellationToken: cancellationToken));
+                await ChangedAsync(connection, transaction, [args.id], now, cancellationToken);
+                return WorkClaim.Nothing;
+            }
+            claimed.Version = await ChangedAsync(connection, transaction, [args.id], now, cancellationToken);
+            claimed.UpdatedAt = now;
+            return new WorkClaim(ClaimOutcome.Claimed, claimed.ToRecord());
+        }, cancellationToken);
+    }
+
+    public async Task<bool> RenewAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
+    {
+        var p = Prefix(work);
+        var now = Now();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE images SET {p}_lease_until = @until WHERE id = @id AND {p}_lease_owner = @owner
+            """, new { id = id.ToString(), owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken)
+    {
+        var p = Prefix(work);
+        await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var args = new { id = id.ToString(), owner };
+            var handedBack = await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE images SET {p}_state = 'pending', {p}_started_at = NULL, {p}_attempts = greatest({p}_attempts - 1, 0)
+                WHERE id = @id AND {p}_lease_owner = @owner AND {p}_state = 'processing'
+                """, args, transaction, cancellationToken: cancellationToken));
+            await EndClaimAsync(connection, transaction, p, args.id, owner, cancellationToken);
+            return handedBack > 0 ? await ChangedAsync(connection, transaction, [args.id], Now(), cancellationToken) : 0;
+        }, cancellationToken);
+    }
+
+    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL", new(), cancellationToken);
+
+    public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
+        FinishAsync(id, "caption", owner, generation, """
+            caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
+            caption_text = @Text, caption_tags = @Tags, caption_provider = @Provider, caption_model = @Model,
+            caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
+            caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
+            caption_request_provider = NULL, caption_request_model = NULL, search_caption = @SearchCaption
+            """,
+            new DynamicParameters(new
+            {
+                caption.Text, Tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model, caption.LatencyMs,
+                caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
+                SearchCaption = SearchWords.Of([caption.Text, .. caption.Tags]),
+            }), cancellationToken);
+
+    public Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'failed', thumb_finished_at = @now, thumb_error = @reason",
+            new DynamicParameters(new { reason }), cancellationToken);
+
+    public Task FailCaptionAsync(ImageId id, string owner, long generation, string reason, CancellationToken cancellationToken) =>
+        FinishAsync(id, "caption", owner, generation, "caption_state = 'failed', caption_finished_at = @now, caption_error = @reason",
+            new DynamicParameters(new { reason }), cancellationToken);
+
+    /// <summary>
+    /// Ends the owner's claim with <paramref name="set"/>, or, when the claim is another's now or (captions) a newer
+    /// re-caption superseded it, ends only the owner's claim, so the newer work need not wait for the lease to expire.
+    /// </summary>
+    private Task<Completion> FinishAsync(
+        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
+            var current = generation is null ? "" : " AND caption_generation = @generation";
+            var stored = await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE images SET {set}, {p}_lease_owner = NULL, {p}_lease_until = NULL
+                WHERE id = @id AND {p}_lease_owner = @owner{current}
+                """, parameters, transaction, cancellationToken: cancellationToken)) > 0;
+            if (stored)
+            {
+                await ChangedAsync(connection, transaction, [id.ToString()], now, cancellationToken);
+                return Completion.Stored;
+            }
+            await EndClaimAsync(connection, transaction, p, id.ToString(), owner, cancellationToken);
+            var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM images WHERE id = @id)", new { id = id.ToString() }, transaction, cancellationToken: cancellationToken));
+            return exists ? Completion.Superseded : Completion.Deleted;
+        }, cancellationToken);
+
+    private static Task<int> EndClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string p, string id, string owner, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE images SET {p}_lease_owner = NULL, {p}_lease_until = NULL WHERE id = @id AND {p}_lease_owner = @owner",
+            new { id, owner }, transaction, cancellationToken: cancellationToken));
+
+    public Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken) =>
+        dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            // Of concurrent retries the first to lock the row resets it; the others re-check, find nothing failed, and stop.
+            var updated = await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE images SET
+                    thumb_state = CASE thumb_state WHEN 'failed' THEN 'pending' ELSE thumb_state END,
+                    thumb_attempts = CASE thumb_state WHEN 'failed' THEN 0 ELSE thumb_attempts END,
+                    caption_state = CASE caption_state WHEN 'failed' THEN 'pending' ELSE caption_state END,
+                    caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END
+                WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
+                """, new { id = id.ToString() }, transaction, cancellationToken: cancellationToken));
+            if (updated == 0) return false;
+            await AppendOutboxAsync(connection, transaction, [rawKey], Now(), cancellationToken);
+            await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken) =>
+        dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var updated = await connection.ExecuteAsync(new CommandDefinition($"UPDATE images SET {RecaptionSet} WHERE id = @id",
+                new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction, cancellationToken: cancellationToken));
+            if (updated == 0) return false;
+            await AppendOutboxAsync(connection, transaction, [rawKey], Now(), cancellationToken);
+            await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public async Task<RecaptionJob> RecaptionAllAsync(
+        string? search, WorkState? state, CaptionChoice? choice, Func<ImageId, ImageFormat, string> rawKeyOf, CancellationToken cancellationToken)
+    {
+        var jobId = Guid.CreateVersion7().ToString();
+        var now = Now();
+        var parameters = new DynamicParameters(new { provider = choice?.Provider, model = choice?.Model });
+        var where = Filter(search, state, parameters);
+        var total = await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM recaption_jobs WHERE created_at < @cutoff",
+                new { cutoff = now - (long)RecaptionJob.Retention.TotalMilliseconds }, transaction, cancellationToken: cancellationToken));
+            // Rows are locked in id order, so two bulk re-captions over the same images queue instead of deadlocking.
+            var images = (await connection.QueryAsync<(string Id, string Format)>(new CommandDefinition($"""
+                UPDATE images SET {RecaptionSet}
+                WHERE id IN (SELECT id FROM images {Where(where)} ORDER BY id FOR UPDATE)
+                RETURNING id, format
+                """, parameters, transaction, cancellationToken: cancellationToken))).AsList();
+            var ids = images.Select(i => i.Id).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO recaption_jobs (id, created_at, provider, model, search, state, total)
+                VALUES (@jobId, @now, @provider, @model, @search, @state, @total)
+                """,
+                new { jobId, now, provider = choice?.Provider, model = choice?.Model, search, state = state?.Name(), total = ids.Length },
+                transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO recaption_job_images (job_id, image_id) SELECT @jobId, unnest(@ids)", new { jobId, ids }, transaction,
+                cancellationToken: cancellationToken));
+            await AppendOutboxAsync(connection, transaction, [.. images.Select(i => rawKeyOf(ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)))], now,
+                cancellationToken);
+            await ChangedAsync(connection, transaction, ids, now, cancellationToken);
+            return ids.Length;
+        }, cancellationToken);
+        return new RecaptionJob(jobId, DateTimeOffset.FromUnixTimeMilliseconds(now), choice, search, state, total, 0, 0, 0);
+    }
+
+    public async Task<RecaptionJob?> GetRecaptionJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition("""
+            SELECT j.id, j.created_at, j.provider, j.model, j.search, j.state, j.total,
+                   count(i.id) AS present,
+                   count(*) FILTER (WHERE i.caption_state = 'done') AS done,
+                   count(*) FILTER (WHERE i.caption_state = 'failed') AS failed
+            FROM recaption_jobs j
+            LEFT JOIN recaption_job_images ji ON ji.job_id = j.id
+            LEFT JOIN images i ON i.id = ji.image_id
+            WHERE j.id = @jobId
+            GROUP BY j.id
+            """, new { jobId }, cancellationToken: cancellationToken));
+        if (row is null) return null;
+        return new RecaptionJob(
+            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
+            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
+            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
+            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
+    }
+
+    /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
+    private const string RecaptionSet = """
+        caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
+        caption_started_at = NULL, caption_finished_at = NULL,
+        caption_request_provider = @provider, caption_request_model = @model,
+        caption_generation = caption_generation + 1
+        """;
+
+    private sealed class JobRow
+    {
+        public string Id { get; set; } = "";
+        public long CreatedAt { get; set; }
+        public string? Provider { get; set; }
+        public string? Model { get; set; }
+        public string? Search { get; set; }
+        public string? State { get; set; }
+        public long Total { get; set; }
+        public long Present { get; set; }
+        public long Done { get; set; }
+        public long Failed { get; set; }
+    }
+
+    public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
+    {
+        var row = await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var deleted = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+                $"DELETE FROM images WHERE id = @id RETURNING {ImageRow.Columns}", new { id = id.ToString() }, transaction, cancellationToken: cancellationToken));
+            if (deleted is not null) await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken, deleted: true);
+            return deleted;
+        }, cancellationToken);
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var found = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM images WHERE id = ANY(@ids)", new { ids = ids.Select(i => i.ToString()).ToArray() }, cancellationToken: cancellationToken))).ToHashSet();
+        return ids.Where(id => !found.Contains(id.ToString())).ToHashSet();
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT version FROM feed_counter", cancellationToken: cancellationToken));
+    }
+
+    private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
+
+    private static ImageId ParseId(string id) =>
+        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
+
+    private static Task<int> AppendOutboxAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string[] rawKeys, long now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO outbox (object_key, created_at) SELECT unnest(@rawKeys), @now", new { rawKeys, now }, transaction, cancellationToken: cancellationToken));
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Appends one change per image to the feed and stamps each image with its version; returns the last version.
+    /// The versions come from the <c>feed_counter</c> row, whose lock this transaction then holds until it commits:
+    /// a concurrent writer waits here for it, so versions commit in the order they are handed out, with no gap (a
+    /// rollback gives its numbers back). Called last in every transaction, after the image's own update, so the
+    /// lock is held for as short a time as possible and always after the image rows (no lock-order deadlock).
+    /// </summary>
+    private static async Task<long> ChangedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string[] ids, long now, CancellationToken cancellationToken, bool deleted = false)
+    {
+        if (ids.Length == 0) return 0;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            WITH counter AS (UPDATE feed_counter SET version = version + cardinality(@ids) RETURNING version AS last),
+                 changes AS (SELECT c.image_id, counter.last - cardinality(@ids) + c.n AS change_version
+                             FROM counter, unnest(@ids) WITH ORDINALITY AS c(image_id, n)),
+                 feed AS (INSERT INTO image_changes (version, image_id, deleted, changed_at)
+                          SELECT change_version, image_id, @deleted, @now FROM changes),
+                 stamped AS (UPDATE images SET version = changes.change_version, updated_at = @now
+                             FROM changes WHERE images.id = changes.image_id)
+            SELECT last FROM counter
+            """, new { ids, deleted, now }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ImageChange>> ReadChangesAsync(long afterVersion, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Version, string ImageId, bool Deleted, long ChangedAt)>(new CommandDefinition(
+            "SELECT version, image_id, deleted, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
+            new { afterVersion, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new ImageChange(
+            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
+            r.Deleted, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+    }
+
+    public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The counter, not max(version): pruning may have emptied the feed, and versions must never go back.
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT version FROM feed_counter", cancellationToken: cancellationToken));
+    }
+
+    public async Task PruneChangesAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM image_changes WHERE changed_at < @before AND version < (SELECT version FROM feed_counter)",
+            new { before = before.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,12 @@
+using Xunit.Sdk;
+
+namespace Annotator.Tests.Contract;
+
+/// <summary>
+/// A test of a port's contract, written once in an abstract class and run by each adapter's subclass. It reports
+/// itself skipped, with the reason, when its class's <see cref="BackendAttribute"/> says the backend is not there,
+/// so a run shows what was not checked.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+[XunitTestCaseDiscoverer("Annotator.Tests.Contract.ContractFactDiscoverer", "Annotator.Tests")]
+public sealed class ContractFactAttribute : FactAttribute;

@@ -1,0 +1,16 @@
+namespace Annotator.Tests.Contract;
+
+/// <summary>
+/// The servers a test run was given (scripts/services starts them and exports where they listen). With
+/// <c>ANNOTATOR_TEST_SERVICES=required</c> a missing one fails the tests instead of skipping them, so CI cannot
+/// pass by testing nothing.
+/// </summary>
+public static class TestServices
+{
+    public static bool Required => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_SERVICES") == "required";
+
+    /// <summary>A PostgreSQL role that may create databases: <c>Host=…;Port=…;Username=…;Password=…</c>, no Database.</summary>
+    public static string? Postgres => Variable("ANNOTATOR_TEST_POSTGRES");
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}
