@@ -10,11 +10,14 @@ public sealed class ScaleOutTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
-    /// <summary>Starts a worker and a web node with <paramref name="settings"/> on one data folder; the web node last, so it serves at once.</summary>
-    private static async Task<(AnnotatorProcess Worker, AnnotatorProcess Web)> StartPairAsync(Dictionary<string, string> settings)
+    /// <summary>
+    /// Starts a worker and a web node with <paramref name="settings"/>, on one data folder or (<paramref name="apart"/>:
+    /// nothing shared but the servers) each on its own; the web node last, so it serves at once.
+    /// </summary>
+    private static async Task<(AnnotatorProcess Worker, AnnotatorProcess Web)> StartPairAsync(Dictionary<string, string> settings, bool apart = false)
     {
         var worker = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]);
-        var web = await AnnotatorProcess.StartAsync(settings, worker.DataDirectory, "--role", "web");
+        var web = await AnnotatorProcess.StartAsync(settings, apart ? null : worker.DataDirectory, "--role", "web");
         return (worker, web);
     }
 
@@ -50,6 +53,21 @@ public sealed class ScaleOutTests
         {
             await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);
             Assert.False(Directory.Exists(Path.Combine(web.DataDirectory, "objects")));
+        }
+    }
+
+    [ServicesFact("ANNOTATOR_TEST_POSTGRES")]
+    public async Task Nodes_on_two_machines_share_only_postgresql_and_s3()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = database.Settings;
+        foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
+        var (worker, web) = await StartPairAsync(settings, apart: true);
+        await using (worker)
+        await using (web)
+        {
+            await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);
+            Assert.DoesNotContain(Directory.GetFileSystemEntries(web.DataDirectory), entry => !entry.EndsWith("uploads")); // no catalog file, no objects
         }
     }
 }

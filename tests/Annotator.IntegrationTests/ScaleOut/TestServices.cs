@@ -12,6 +12,8 @@ public static class TestServices
 {
     public static string? S3 => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_S3");
 
+    public static string? Postgres => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_POSTGRES");
+
     public static bool Required => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_SERVICES") == "required";
 
     /// <summary>A new bucket on the S3 stand-in, and the server settings (and AWS chain variables) that use it.</summary>
@@ -36,6 +38,38 @@ public static class TestServices
             ["AWS_ACCESS_KEY_ID"] = "S3RVER",
             ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
         };
+    }
+}
+
+/// <summary>A new database on the test PostgreSQL, and the server settings that use it; dropped when disposed.</summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly string _admin;
+    private readonly string _name = $"annotator_it_{Guid.NewGuid():N}";
+
+    private PostgresDatabase(string admin) => _admin = admin;
+
+    public Dictionary<string, string> Settings => new()
+    {
+        ["Annotator:Catalog:Provider"] = "postgres",
+        ["Annotator:Catalog:ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString,
+    };
+
+    public static async Task<PostgresDatabase> CreateAsync()
+    {
+        var database = new PostgresDatabase(TestServices.Postgres ?? throw new InvalidOperationException("ANNOTATOR_TEST_POSTGRES is not set: scripts/test starts PostgreSQL"));
+        await database.ExecuteAsync($"CREATE DATABASE {database._name}");
+        return database;
+    }
+
+    public ValueTask DisposeAsync() => new(ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)"));
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(_admin) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
 
