@@ -93,7 +93,7 @@ public sealed partial class MySqlImageCatalog
             {
                 caption.Text, Tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model, caption.LatencyMs,
                 caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
-                SearchCaption = SearchWords.Text([caption.Text, .. caption.Tags]),
+                SearchCaption = SearchWords.Stored([caption.Text, .. caption.Tags]),
             }), cancellationToken);
 
     public Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken) =>

@@ -32,7 +32,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
                 {
                     Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
                     image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), Facts = ImageRow.FactsJson(image.Facts),
-                    SearchName = SearchWords.Text(image.FileName),
+                    SearchName = SearchWords.Stored(image.FileName),
                 },
                 transaction);
             await AppendOutboxAsync(connection, transaction, rawKey, now);

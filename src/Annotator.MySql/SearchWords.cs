@@ -11,6 +11,15 @@ namespace Annotator.Catalog.MySql;
 /// </summary>
 internal static class SearchWords
 {
+    /// <summary>
+    /// Put before every stored and searched word. InnoDB leaves out of its index the words shorter than
+    /// <c>innodb_ft_min_token_size</c> (3 by default: "a", "on", "7") and its stopwords ("the", "about", "with" …:
+    /// and then no prefix of them, such as "wit", finds them either). No stopword begins with this, and with it a
+    /// one-letter word is three letters long. It works whatever the server's stopword settings, which a managed server
+    /// may not let us change and which a rebuild of the table (OPTIMIZE TABLE) would apply again anyway.
+    /// </summary>
+    public const string Marker = "zz";
+
     public static IEnumerable<string> Of(string? text)
     {
         if (string.IsNullOrEmpty(text)) yield break;
@@ -27,8 +36,8 @@ internal static class SearchWords
         }
     }
 
-    /// <summary>The words of all <paramref name="texts"/>, one space between each: the form the catalog indexes.</summary>
-    public static string Text(params IEnumerable<string?> texts) => string.Join(' ', texts.SelectMany(Of));
+    /// <summary>The words of all <paramref name="texts"/>, each after the <see cref="Marker"/>, one space between: what the catalog indexes.</summary>
+    public static string Stored(params IEnumerable<string?> texts) => string.Join(' ', texts.SelectMany(Of).Select(word => Marker + word));
 
     /// <summary>Decomposes, drops the combining marks, and composes what is left again (Hangul syllables stay whole).</summary>
     private static string WithoutAccents(string text)

@@ -5,11 +5,6 @@
 -- Ids are UUIDv7 in lowercase hex, so their byte order is their creation order (newest-first paging by id).
 -- Times are unix milliseconds.
 
--- The full-text index below is made without stopwords: with the default list, words like the, about, with or
--- where would never be found, nor any word they begin. InnoDB records the choice with the index; the
--- setting lasts only as long as this session (a pooled connection is reset before it is used again).
-SET SESSION innodb_ft_enable_stopword = OFF;
-
 CREATE TABLE IF NOT EXISTS images (
     id VARCHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
     file_name TEXT NOT NULL,
@@ -47,8 +42,9 @@ CREATE TABLE IF NOT EXISTS images (
     caption_generation BIGINT NOT NULL DEFAULT 0, -- grows with every re-caption request
     version BIGINT NOT NULL DEFAULT 0,     -- the change feed version of the latest change
     updated_at BIGINT NOT NULL,
-    search_name TEXT NOT NULL,             -- the words of file_name, as SearchWords makes them
-    search_caption TEXT NOT NULL,          -- the words of caption_text and the tags
+    -- The words search looks in, as SearchWords stores them: those of file_name, and of caption_text and the tags.
+    search_name TEXT NOT NULL,
+    search_caption TEXT NOT NULL,
     FULLTEXT KEY images_search (search_name, search_caption)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
