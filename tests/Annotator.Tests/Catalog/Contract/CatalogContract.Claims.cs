@@ -7,7 +7,7 @@ public abstract partial class CatalogContract
 {
     private static readonly WorkLease Brief = new("node-c/3/cccc", TimeSpan.FromMilliseconds(300));
 
-    [Fact]
+    [CatalogFact]
     public async Task Work_claimed_by_one_node_is_busy_for_another_until_the_claim_expires()
     {
         var image = await AddAsync("a.jpg");
@@ -29,7 +29,7 @@ public abstract partial class CatalogContract
         Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeB.Owner, CancellationToken.None));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task A_renewed_claim_outlives_its_first_lease()
     {
         var image = await AddAsync("a.jpg");
@@ -44,7 +44,7 @@ public abstract partial class CatalogContract
         Assert.Equal(ClaimOutcome.Busy, (await Catalog.ClaimAsync(image.Id, Work.Caption, NodeB, CancellationToken.None)).Outcome);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Of_many_nodes_claiming_at_once_exactly_one_wins()
     {
         var image = await AddAsync("a.jpg");
@@ -59,7 +59,7 @@ public abstract partial class CatalogContract
         foreach (var node in nodes) await node.DisposeAsync();
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Work_handed_back_at_shutdown_is_pending_again_and_the_attempt_is_not_counted()
     {
         var image = await AddAsync("a.jpg");
@@ -72,7 +72,7 @@ public abstract partial class CatalogContract
         Assert.Equal(1, (await ClaimAsync(image.Id, Work.Thumbnail, NodeB)).Thumbnail.Attempts);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Work_that_keeps_dying_is_failed_after_the_attempt_limit()
     {
         var image = await AddAsync("poison.jpg");
@@ -88,7 +88,7 @@ public abstract partial class CatalogContract
         Assert.Equal(WorkAttempts.Exhausted, status.Error);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Only_the_claim_holder_can_finish_the_work()
     {
         var image = await AddAsync("a.jpg");

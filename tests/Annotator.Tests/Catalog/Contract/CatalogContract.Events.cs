@@ -5,7 +5,7 @@ namespace Annotator.Tests.Catalog.Contract;
 /// <summary>The event tables the catalog's database holds: the outbox, the in-process bus's queue, the dead letters.</summary>
 public abstract partial class CatalogContract
 {
-    [Fact]
+    [CatalogFact]
     public async Task The_outbox_reads_oldest_first_and_forgets_what_was_removed()
     {
         var first = await AddAsync("a.jpg");
@@ -20,7 +20,7 @@ public abstract partial class CatalogContract
         Assert.Equal([entries[1].Id], (await Under.Outbox.ReadAsync(10, CancellationToken.None)).Select(e => e.Id));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task A_taken_delivery_is_hidden_and_comes_back_when_not_settled()
     {
         var queue = Under.Deliveries;
@@ -37,7 +37,7 @@ public abstract partial class CatalogContract
         Assert.Equal(("raw/b.jpg", 0), (back.Event.Key, back.Attempts));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task A_deferred_delivery_returns_after_its_delay_with_its_attempts()
     {
         var queue = Under.Deliveries;
@@ -51,7 +51,7 @@ public abstract partial class CatalogContract
         Assert.Equal(2, Assert.Single(await queue.TakeAsync("thumbnail", 10, TimeSpan.FromMinutes(1), CancellationToken.None)).Attempts);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Nodes_taking_at_once_never_take_the_same_delivery()
     {
         var events = Enumerable.Range(0, 60).Select(i => new ObjectCreated($"raw/{i}.jpg")).ToList();
@@ -67,7 +67,7 @@ public abstract partial class CatalogContract
         foreach (var node in nodes) await node.DisposeAsync();
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Dead_letters_are_listed_newest_first_by_key_and_taken_once()
     {
         var letters = Under.DeadLetters;

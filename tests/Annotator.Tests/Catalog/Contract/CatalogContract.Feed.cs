@@ -19,7 +19,7 @@ public abstract partial class CatalogContract
         }
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Every_change_to_an_image_is_in_the_feed_and_its_version_is_its_latest_change()
     {
         var start = await Catalog.LatestVersionAsync(CancellationToken.None);
@@ -40,7 +40,7 @@ public abstract partial class CatalogContract
         Assert.Equal(changes[^1].Version, await Catalog.LatestVersionAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Concurrent_writers_on_several_nodes_leave_a_feed_without_gaps_or_repeats()
     {
         var nodes = Enumerable.Range(0, 4).Select(_ => Under.AnotherNode()).ToList();
@@ -78,7 +78,7 @@ public abstract partial class CatalogContract
         foreach (var node in nodes) await node.DisposeAsync();
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Pruning_forgets_old_changes_but_never_the_newest_and_versions_never_go_back()
     {
         await AddAsync("a.jpg");

@@ -3,13 +3,13 @@ namespace Annotator.Tests.Catalog.Contract;
 /// <summary>Migrations: applied once, and safe when several nodes start at once.</summary>
 public abstract partial class CatalogContract
 {
-    [Fact]
+    [CatalogFact]
     public async Task Migrating_a_current_schema_again_applies_nothing()
     {
         Assert.Empty(await Under.Schema.MigrateAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Nodes_migrating_an_empty_database_at_once_apply_each_migration_once()
     {
         await using var empty = await CreateAsync(migrated: false);

@@ -66,7 +66,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
     private async Task<ImageId[]> FindAsync(string? search, WorkState? state = null) =>
         [.. (await Catalog.ListAsync(new ImageQuery(null, 10, search, state), CancellationToken.None)).Items.Select(i => i.Id)];
 
-    [Fact]
+    [CatalogFact]
     public async Task An_added_image_reads_back_whole_with_its_event_in_the_outbox()
     {
         var added = await AddAsync("cat.jpg", new ImageFacts { CameraMake = "Canon", CameraModel = "Canon EOS 1300D", Latitude = 1.5, TakenAt = new DateTime(2024, 5, 1, 12, 0, 0) });
@@ -79,7 +79,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(ObjectKeys.Raw(added.Id, ImageFormat.Jpeg), Assert.Single(outbox).Event.Key);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Pages_run_newest_first_and_the_cursor_continues_without_gaps_or_repeats()
     {
         var ids = new List<ImageId>();
@@ -97,7 +97,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(ids.AsEnumerable().Reverse(), seen);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Search_finds_captions_tags_and_file_names_by_word_prefix()
     {
         var dog = await AddAsync("holiday-2024.jpg");
@@ -114,7 +114,30 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Empty(await FindAsync("dog cat"));
     }
 
-    [Theory]
+    [CatalogFact]
+    public async Task Search_ignores_case_and_accents_and_finds_short_and_common_words()
+    {
+        var cafe = await AddAsync("Café-Crème 7.jpg");
+        var walk = await AddAsync("walk.jpg");
+        await CaptionAsync(walk.Id, CaptionOf("Where the path goes on for about a mile.", "path"));
+        var cat = await AddAsync("猫.jpg");
+        await CaptionAsync(cat.Id, CaptionOf("Кошка спит.", "кошка"));
+        var hash = string.Concat(Enumerable.Repeat("0123456789abcdef", 6)); // one word of 96 characters
+        var hashed = await AddAsync($"{hash}.jpg");
+
+        Assert.Equal([cafe.Id], await FindAsync("cafe creme"));
+        Assert.Equal([cafe.Id], await FindAsync("CAFÉ"));
+        Assert.Equal([cafe.Id], await FindAsync("7"));            // shorter than a full-text index's usual shortest word
+        Assert.Equal([walk.Id], await FindAsync("a mile"));
+        Assert.Equal([walk.Id], await FindAsync("on"));
+        Assert.Equal([walk.Id], await FindAsync("the"));          // words on the usual stopword lists
+        Assert.Equal([walk.Id], await FindAsync("whe abo"));      // and words they begin
+        Assert.Empty(await FindAsync("ile"));                     // inside "mile", but no word begins with it
+        Assert.Equal([cat.Id], await FindAsync("КОШ 猫"));
+        Assert.Equal([hashed.Id], await FindAsync(hash[..90]));   // longer than a full-text index's usual longest word
+    }
+
+    [CatalogTheory]
     [InlineData("\"NEAR(dog* OR file_name:x")] // FTS5
     [InlineData("+dog -cat ~\"x\" @>< (*)")]  // InnoDB boolean mode
     [InlineData("dog & !cat | x:* <-> y")]    // tsquery
@@ -130,7 +153,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Single(await FindAsync(null));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task The_state_filter_uses_the_combined_state()
     {
         var pending = await AddAsync("a.jpg");
@@ -151,7 +174,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal("broken", (await Catalog.GetAsync(failed.Id, CancellationToken.None))!.Thumbnail.Error);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Done_work_is_not_claimed_again_and_a_retry_resets_only_what_failed()
     {
         var image = await AddAsync("a.jpg");
@@ -171,7 +194,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         await ClaimAsync(image.Id, Work.Caption, NodeB);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Of_many_concurrent_retries_exactly_one_starts_work_again()
     {
         var image = await AddAsync("a.jpg");
@@ -186,7 +209,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         foreach (var node in nodes) await node.DisposeAsync();
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task A_recaption_keeps_the_old_caption_until_the_new_one_arrives()
     {
         var image = await AddAsync("a.jpg");
@@ -206,7 +229,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.False(await Catalog.RecaptionAsync(ImageId.New(), "raw/x.jpg", null, CancellationToken.None));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task A_caption_claimed_before_a_recaption_cannot_overwrite_the_newer_one()
     {
         var image = await AddAsync("a.jpg");
@@ -223,7 +246,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(WorkState.Done, read.Caption.State);
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task A_bulk_recaption_selects_the_search_result_and_counts_its_progress()
     {
         var a = await AddAsync("harbour-1.jpg");
@@ -251,7 +274,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Null(await Catalog.GetRecaptionJobAsync(Guid.CreateVersion7().ToString(), CancellationToken.None));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Deleting_removes_the_row_and_its_search_entry()
     {
         var image = await AddAsync("gone.jpg");
@@ -265,7 +288,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Equal(Completion.Deleted, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None));
     }
 
-    [Fact]
+    [CatalogFact]
     public async Task Missing_ids_are_the_ones_without_a_row()
     {
         var kept = await AddAsync("kept.jpg");

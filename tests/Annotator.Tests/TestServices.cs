@@ -1,0 +1,16 @@
+namespace Annotator.Tests;
+
+/// <summary>
+/// The servers a test run was given (scripts/services starts them and exports where they listen). With
+/// <c>ANNOTATOR_TEST_SERVICES=required</c> a missing one fails its tests instead of skipping them, so a run
+/// cannot pass by testing nothing.
+/// </summary>
+public static class TestServices
+{
+    public static bool Required => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_SERVICES") == "required";
+
+    /// <summary>A MariaDB or MySQL server: a connection string without Database, for a user that may create databases.</summary>
+    public static string? MySql => Variable("ANNOTATOR_TEST_MYSQL");
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}
