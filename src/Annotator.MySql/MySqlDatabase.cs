@@ -42,7 +42,7 @@ public sealed class MySqlDatabase([FromKeyedServices(MySqlDatabase.Key)] MySqlDa
     }
 
     /// <summary>The server's full-text token sizes, read once: they only change with a server restart.</summary>
-    public async Task<FullTextLimits> FullTextLimitsAsync(CancellationToken cancellationToken)
+    internal async Task<FullTextLimits> FullTextLimitsAsync(CancellationToken cancellationToken)
     {
         if (_fullText is { } known) return known;
         await using var connection = await OpenAsync(cancellationToken);

@@ -12,11 +12,10 @@ namespace Annotator.Tests.Catalog.Contract;
 public sealed class MySqlCatalogUnderTest : CatalogUnderTest
 {
     private readonly string _server;
+    private readonly string _databaseName;
     private readonly bool _ownsDatabase;
     private readonly MySqlDataSource _dataSource;
 
-    public string DatabaseName { get; }
-    public MySqlDatabase Database { get; }
     public override MySqlImageCatalog Catalog { get; }
     public override MySqlOutbox Outbox { get; }
     public override MySqlDeliveryQueue Deliveries { get; }
@@ -42,20 +41,20 @@ public sealed class MySqlCatalogUnderTest : CatalogUnderTest
     {
         _server = server;
         _ownsDatabase = ownsDatabase;
-        DatabaseName = databaseName;
+        _databaseName = databaseName;
         _dataSource = MySqlCatalogDataSource.Create(new MySqlCatalogOptions
         {
             ConnectionString = new MySqlConnectionStringBuilder(server) { Database = databaseName }.ConnectionString,
         });
-        Database = new MySqlDatabase(_dataSource);
-        Catalog = new MySqlImageCatalog(Database, TimeProvider.System);
-        Outbox = new MySqlOutbox(Database);
-        Deliveries = new MySqlDeliveryQueue(Database, TimeProvider.System);
-        DeadLetters = new MySqlDeadLetters(Database, TimeProvider.System);
-        Schema = new MySqlSchema(Database, NullLogger<MySqlSchema>.Instance);
+        var database = new MySqlDatabase(_dataSource);
+        Catalog = new MySqlImageCatalog(database, TimeProvider.System);
+        Outbox = new MySqlOutbox(database);
+        Deliveries = new MySqlDeliveryQueue(database, TimeProvider.System);
+        DeadLetters = new MySqlDeadLetters(database, TimeProvider.System);
+        Schema = new MySqlSchema(database, NullLogger<MySqlSchema>.Instance);
     }
 
-    public override CatalogUnderTest AnotherNode() => new MySqlCatalogUnderTest(_server, DatabaseName, ownsDatabase: false);
+    public override CatalogUnderTest AnotherNode() => new MySqlCatalogUnderTest(_server, _databaseName, ownsDatabase: false);
 
     public override async ValueTask DisposeAsync()
     {
@@ -63,6 +62,6 @@ public sealed class MySqlCatalogUnderTest : CatalogUnderTest
         if (!_ownsDatabase) return;
         await using var admin = new MySqlConnection(_server);
         await admin.OpenAsync();
-        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS `{DatabaseName}`");
+        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS `{_databaseName}`");
     }
 }
