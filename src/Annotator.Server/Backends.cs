@@ -1,4 +1,5 @@
 using Annotator.Catalog;
+using Annotator.Catalog.MySql;
 using Annotator.Catalog.Postgres;
 using Annotator.Catalog.Sqlite;
 using Annotator.Events;
@@ -18,6 +19,7 @@ public static class Backends
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> Catalogs = new()
     {
         ["sqlite"] = (services, configuration) => services.AddSqliteCatalog(configuration),
+        ["mysql"] = (services, configuration) => services.AddMySqlCatalog(configuration),
         ["postgres"] = (services, configuration) => services.AddPostgresCatalog(configuration),
     };
 

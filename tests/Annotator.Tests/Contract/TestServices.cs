@@ -12,5 +12,8 @@ public static class TestServices
     /// <summary>A PostgreSQL role that may create databases: <c>Host=…;Port=…;Username=…;Password=…</c>, no Database.</summary>
     public static string? Postgres => Variable("ANNOTATOR_TEST_POSTGRES");
 
+    /// <summary>A MariaDB or MySQL server: a connection string without Database, for a user that may create databases.</summary>
+    public static string? MySql => Variable("ANNOTATOR_TEST_MYSQL");
+
     private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }

@@ -129,6 +129,29 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Empty(await FindAsync("cafes"));
     }
 
+    [ContractFact]
+    public async Task Search_ignores_case_and_accents_and_finds_short_and_common_words()
+    {
+        var cafe = await AddAsync("Café-Crème 7.jpg");
+        var walk = await AddAsync("walk.jpg");
+        await CaptionAsync(walk.Id, CaptionOf("Where the path goes on for about a mile.", "path"));
+        var cat = await AddAsync("猫.jpg");
+        await CaptionAsync(cat.Id, CaptionOf("Кошка спит.", "кошка"));
+        var hash = string.Concat(Enumerable.Repeat("0123456789abcdef", 6)); // one word of 96 characters
+        var hashed = await AddAsync($"{hash}.jpg");
+
+        Assert.Equal([cafe.Id], await FindAsync("cafe creme"));
+        Assert.Equal([cafe.Id], await FindAsync("CAFÉ"));
+        Assert.Equal([cafe.Id], await FindAsync("7"));            // shorter than a full-text index's usual shortest word
+        Assert.Equal([walk.Id], await FindAsync("a mile"));
+        Assert.Equal([walk.Id], await FindAsync("on"));
+        Assert.Equal([walk.Id], await FindAsync("the"));          // words on the usual stopword lists
+        Assert.Equal([walk.Id], await FindAsync("whe abo"));      // and words they begin
+        Assert.Empty(await FindAsync("ile"));                     // inside "mile", but no word begins with it
+        Assert.Equal([cat.Id], await FindAsync("КОШ 猫"));
+        Assert.Equal([hashed.Id], await FindAsync(hash[..90]));   // longer than a full-text index's usual longest word
+    }
+
     [ContractTheory]
     [InlineData("\"NEAR(dog* OR file_name:x")] // FTS5
     [InlineData("+dog -cat ~\"x\" @>< (*)")]  // InnoDB boolean mode

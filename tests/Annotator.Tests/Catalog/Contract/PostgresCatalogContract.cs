@@ -6,7 +6,7 @@ using Npgsql;
 namespace Annotator.Tests.Catalog.Contract;
 
 /// <summary>The catalog contract on PostgreSQL, plus what only its settings have to get right.</summary>
-[RequiresPostgres]
+[RequiresService("ANNOTATOR_TEST_POSTGRES", "PostgreSQL server (a role that may create databases)")]
 public sealed class PostgresCatalogContract : CatalogContract
 {
     protected override async Task<CatalogUnderTest> CreateAsync(bool migrated = true) => await PostgresCatalogUnderTest.CreateAsync(migrated);

@@ -1,0 +1,233 @@
+using Annotator.Captioning;
+using Annotator.Catalog.Sql;
+using Annotator.Images;
+using Dapper;
+using MySqlConnector;
+
+namespace Annotator.Catalog.MySql;
+
+/// <summary>
+/// The catalog on MariaDB 10.11+ or MySQL 8, shared by any number of nodes. Every write is one transaction that
+/// ends by appending its change to the feed (<see cref="FeedVersions"/>); search runs on stored, normalised words
+/// (<see cref="SearchWords"/>, <see cref="FullTextSearch"/>). No <c>RETURNING</c> (MySQL has none, MariaDB none for
+/// UPDATE): a write counts the rows its UPDATE matched and reads back in its own transaction. Claims, the change
+/// feed and work completion are in the other parts of this class.
+/// </summary>
+public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvider time) : IImageCatalog
+{
+    static MySqlImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public async Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts,
+                                    thumb_state, caption_state, search_name, search_caption)
+                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @Facts,
+                        'pending', 'pending', @SearchName, '')
+                """,
+                new
+                {
+                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), Facts = ImageRow.FactsJson(image.Facts),
+                    SearchName = SearchWords.Stored(image.FileName),
+                },
+                transaction);
+            await AppendOutboxAsync(connection, transaction, rawKey, now);
+            return await FeedVersions.AppendAsync(connection, transaction, image.Id.ToString(), now);
+        }, cancellationToken);
+    }
+
+    public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(
+            new CommandDefinition($"SELECT {ImageRow.Columns} FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
+        if (query.Before is { } before)
+        {
+            where.Add("id < @before");
+            parameters.Add("before", before.ToString());
+        }
+        parameters.Add("limit", query.Limit + 1);
+        var sql = $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
+        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+    }
+
+    /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
+    private async Task<List<string>> FilterAsync(string? search, WorkState? state, DynamicParameters parameters, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        if (!string.IsNullOrWhiteSpace(search)
+            && FullTextSearch.Condition(search, await database.FullTextLimitsAsync(cancellationToken), parameters) is { } match)
+            where.Add(match);
+        if (state is { } wanted)
+        {
+            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
+            var pairs = WorkStates.PairsOf(wanted).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')");
+            where.Add($"(thumb_state, caption_state) IN ({string.Join(", ", pairs)})");
+        }
+        return where;
+    }
+
+    private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
+
+    public async Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            // MySQL assigns left to right and a later assignment sees the earlier ones' new values: attempts go before states.
+            var updated = await connection.ExecuteAsync("""
+                UPDATE images SET
+                    thumb_attempts = CASE thumb_state WHEN 'failed' THEN 0 ELSE thumb_attempts END,
+                    thumb_state = CASE thumb_state WHEN 'failed' THEN 'pending' ELSE thumb_state END,
+                    caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END,
+                    caption_state = CASE caption_state WHEN 'failed' THEN 'pending' ELSE caption_state END
+                WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
+                """, new { id = id.ToString() }, transaction);
+            if (updated == 0) return false;
+            await AppendOutboxAsync(connection, transaction, rawKey, Now());
+            await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now());
+            return true;
+        }, cancellationToken);
+
+    public async Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            var updated = await connection.ExecuteAsync($"UPDATE images SET {RecaptionSet} WHERE id = @id",
+                new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction);
+            if (updated == 0) return false;
+            await AppendOutboxAsync(connection, transaction, rawKey, Now());
+            await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now());
+            return true;
+        }, cancellationToken);
+
+    public async Task<RecaptionJob> RecaptionAllAsync(
+        string? search, WorkState? state, CaptionChoice? choice, Func<ImageId, ImageFormat, string> rawKeyOf, CancellationToken cancellationToken)
+    {
+        var jobId = Guid.CreateVersion7().ToString();
+        var now = Now();
+        var parameters = new DynamicParameters();
+        var where = await FilterAsync(search, state, parameters, cancellationToken);
+        var count = await database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync("DELETE FROM recaption_jobs WHERE created_at < @cutoff",
+                new { cutoff = now - (long)RecaptionJob.Retention.TotalMilliseconds }, transaction);
+            // Locks what it changes; two bulk re-captions may lock in different orders, and then InnoDB rolls one back whole and WriteAsync runs it again.
+            var images = (await connection.QueryAsync<(string Id, string Format)>(
+                $"SELECT id, format FROM images {Where(where)} ORDER BY id FOR UPDATE", parameters, transaction)).AsList();
+            var ids = images.Select(i => i.Id).ToList();
+            foreach (var chunk in ids.Chunk(1000))
+                await connection.ExecuteAsync($"UPDATE images SET {RecaptionSet} WHERE id IN @chunk",
+                    new { chunk, provider = choice?.Provider, model = choice?.Model }, transaction);
+            await connection.ExecuteAsync("""
+                INSERT INTO recaption_jobs (id, created_at, provider, model, search, state, total)
+                VALUES (@jobId, @now, @provider, @model, @search, @state, @total)
+                """,
+                new { jobId, now, provider = choice?.Provider, model = choice?.Model, search, state = state?.Name(), total = images.Count }, transaction);
+            await BulkInsert.RunAsync(connection, transaction, "recaption_job_images (job_id, image_id)",
+                ids.Select(id => new object?[] { jobId, id }).ToList());
+            await BulkInsert.RunAsync(connection, transaction, "outbox (object_key, created_at)",
+                images.Select(i => new object?[] { rawKeyOf(ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)), now }).ToList());
+            await FeedVersions.AppendAsync(connection, transaction, ids, now);
+            return images.Count;
+        }, cancellationToken);
+        return new RecaptionJob(jobId, DateTimeOffset.FromUnixTimeMilliseconds(now), choice, search, state, count, 0, 0, 0);
+    }
+
+    public async Task<RecaptionJob?> GetRecaptionJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Counted in a derived table rather than GROUP BY j.id: MariaDB's ONLY_FULL_GROUP_BY, when a server sets it,
+        // does not see that the job's other columns depend on its key.
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition("""
+            SELECT j.id, j.created_at, j.provider, j.model, j.search, j.state, j.total, p.present, p.done, p.failed
+            FROM recaption_jobs j
+            CROSS JOIN (
+                SELECT count(i.id) AS present,
+                       CAST(coalesce(sum(i.caption_state = 'done'), 0) AS SIGNED) AS done,
+                       CAST(coalesce(sum(i.caption_state = 'failed'), 0) AS SIGNED) AS failed
+                FROM recaption_job_images ji
+                JOIN images i ON i.id = ji.image_id
+                WHERE ji.job_id = @jobId
+            ) p
+            WHERE j.id = @jobId
+            """, new { jobId }, cancellationToken: cancellationToken));
+        if (row is null) return null;
+        return new RecaptionJob(
+            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
+            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
+            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
+            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
+    }
+
+    /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
+    private const string RecaptionSet = """
+        caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
+        caption_started_at = NULL, caption_finished_at = NULL,
+        caption_request_provider = @provider, caption_request_model = @model,
+        caption_generation = caption_generation + 1
+        """;
+
+    private sealed class JobRow
+    {
+        public string Id { get; set; } = "";
+        public long CreatedAt { get; set; }
+        public string? Provider { get; set; }
+        public string? Model { get; set; }
+        public string? Search { get; set; }
+        public string? State { get; set; }
+        public long Total { get; set; }
+        public long Present { get; set; }
+        public long Done { get; set; }
+        public long Failed { get; set; }
+    }
+
+    public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
+    {
+        var row = await database.WriteAsync(async (connection, transaction) =>
+        {
+            var deleted = await connection.QuerySingleOrDefaultAsync<ImageRow>(
+                $"SELECT {ImageRow.Columns} FROM images WHERE id = @id FOR UPDATE", new { id = id.ToString() }, transaction);
+            if (deleted is null) return null;
+            await connection.ExecuteAsync("DELETE FROM images WHERE id = @id", new { id = id.ToString() }, transaction);
+            await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now(), deleted: true);
+            return deleted;
+        }, cancellationToken);
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return new HashSet<ImageId>();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var found = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM images WHERE id IN @ids", new { ids = ids.Select(i => i.ToString()).ToArray() }, cancellationToken: cancellationToken))).ToHashSet();
+        return ids.Where(id => !found.Contains(id.ToString())).ToHashSet();
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM outbox LIMIT 1", cancellationToken: cancellationToken));
+    }
+
+    private static Task AppendOutboxAsync(MySqlConnection connection, MySqlTransaction transaction, string rawKey, long now) =>
+        connection.ExecuteAsync("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)", new { rawKey, now }, transaction);
+
+    private static ImageId ParseId(string id) =>
+        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}
