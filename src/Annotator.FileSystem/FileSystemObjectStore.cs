@@ -55,7 +55,14 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Its folder was never made (no thumbnail written yet): the object is just as missing.
+        }
         return Task.CompletedTask;
     }
 

@@ -80,6 +80,14 @@ public abstract class ObjectStoreContract
     }
 
     [ContractFact]
+    public async Task Deleting_a_key_where_nothing_was_ever_written_is_fine()
+    {
+        // An image deleted before any thumbnail was made: on a fresh store not even thumbnails/ exists.
+        await Store.DeleteAsync($"thumbnails/{Guid.NewGuid():N}/never.webp", None);
+        Assert.Null(await Store.OpenReadAsync($"thumbnails/{Guid.NewGuid():N}/never.webp", None));
+    }
+
+    [ContractFact]
     public async Task Exists_and_delete_follow_the_object_and_deleting_a_missing_key_is_fine()
     {
         var key = Key("raw", "deleted.jpg");
