@@ -70,4 +70,16 @@ public sealed class ScaleOutTests
             Assert.DoesNotContain(Directory.GetFileSystemEntries(web.DataDirectory), entry => !entry.EndsWith("uploads")); // no catalog file, no objects
         }
     }
+
+    [ServicesFact("ANNOTATOR_TEST_MYSQL")]
+    public async Task Nodes_on_two_machines_share_only_mariadb_and_s3()
+    {
+        await using var database = await MySqlDatabase.CreateAsync();
+        var settings = database.Settings;
+        foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
+        var (worker, web) = await StartPairAsync(settings, apart: true);
+        await using (worker)
+        await using (web)
+            await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);
+    }
 }

@@ -14,6 +14,8 @@ public static class TestServices
 
     public static string? Postgres => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_POSTGRES");
 
+    public static string? MySql => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_MYSQL");
+
     public static bool Required => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_SERVICES") == "required";
 
     /// <summary>A new bucket on the S3 stand-in, and the server settings (and AWS chain variables) that use it.</summary>
@@ -69,6 +71,38 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(_admin) { Database = "postgres", Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A new database on the test MariaDB, and the server settings that use it; dropped when disposed.</summary>
+public sealed class MySqlDatabase : IAsyncDisposable
+{
+    private readonly string _admin;
+    private readonly string _name = $"annotator_it_{Guid.NewGuid():N}";
+
+    private MySqlDatabase(string admin) => _admin = admin;
+
+    public Dictionary<string, string> Settings => new()
+    {
+        ["Annotator:Catalog:Provider"] = "mysql",
+        ["Annotator:Catalog:ConnectionString"] = new MySqlConnector.MySqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString,
+    };
+
+    public static async Task<MySqlDatabase> CreateAsync()
+    {
+        var database = new MySqlDatabase(TestServices.MySql ?? throw new InvalidOperationException("ANNOTATOR_TEST_MYSQL is not set: scripts/test starts MariaDB"));
+        await database.ExecuteAsync($"CREATE DATABASE {database._name}");
+        return database;
+    }
+
+    public ValueTask DisposeAsync() => new(ExecuteAsync($"DROP DATABASE IF EXISTS {_name}"));
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new MySqlConnector.MySqlConnection(new MySqlConnector.MySqlConnectionStringBuilder(_admin) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlConnector.MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
 }
