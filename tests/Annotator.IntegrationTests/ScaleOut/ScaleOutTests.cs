@@ -82,4 +82,41 @@ public sealed class ScaleOutTests
         await using (web)
             await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);
     }
+
+    [ServicesFact("ANNOTATOR_TEST_POSTGRES")]
+    public async Task A_worker_killed_mid_work_is_taken_over_by_another_once_its_claims_expire()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var settings = database.Settings;
+        foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
+        settings["Annotator:Work:LeaseDuration"] = "00:00:03";
+        string[] photos = ["phone-jolla.jpg", "camera-canon.jpg", "nikon-gps.jpg", "exif-landscape-1.jpg"];
+
+        await using var web = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]);
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++) ids.Add((await web.Client.UploadImageAsync(TestData.Image(photos[i % photos.Length]), $"photo-{i:00}.jpg")).Id());
+        var first = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]);
+        await using (first)
+        {
+            // Killed once it holds claims: some images processing, not all done.
+            var deadline = DateTime.UtcNow + Patience;
+            while (await CountAsync(web, "processing") == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            first.Kill();
+        }
+        var stranded = await CountAsync(web, "processing");
+        Assert.True(stranded > 0, "the worker finished everything before it was killed; the test proved nothing");
+
+        await using var second = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]);
+        foreach (var id in ids)
+        {
+            var image = await web.Client.WaitUntilFinishedAsync(id, Patience);
+            Assert.Equal("done", (string?)image["state"]);
+            // Each piece of work took one attempt, or two when the killed worker held it.
+            Assert.InRange((int)image["thumbnail"]!["attempts"]!, 1, 2);
+            Assert.InRange((int)image["caption"]!["attempts"]!, 1, 2);
+        }
+    }
+
+    private static async Task<int> CountAsync(AnnotatorProcess web, string state) =>
+        System.Text.Json.Nodes.JsonNode.Parse(await web.Client.GetStringAsync($"api/images?state={state}&limit=200"))!["items"]!.AsArray().Count;
 }
