@@ -82,8 +82,8 @@ public static class ServerSetup
         {
             services.AddOpenTelemetry()
                 // "Polly": the caption providers' resilience events (retries, circuit changes, timeouts).
-                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(ProcessingMetrics.MeterName, "Polly").AddOtlpExporter())
-                .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter());
+                .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(ProcessingTelemetry.MeterName, "Polly").AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(ProcessingTelemetry.SourceName).AddOtlpExporter());
         }
         return builder;
     }

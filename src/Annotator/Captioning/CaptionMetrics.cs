@@ -10,19 +10,19 @@ namespace Annotator.Captioning;
 /// </summary>
 public static class CaptionMetrics
 {
-    private static readonly Histogram<double> Latency = ProcessingMetrics.Meter.CreateHistogram<double>(
+    private static readonly Histogram<double> Latency = ProcessingTelemetry.Meter.CreateHistogram<double>(
         "annotator.caption.latency", "s", "Time of the provider call that produced a caption");
-    private static readonly Counter<long> Outcomes = ProcessingMetrics.Meter.CreateCounter<long>(
+    private static readonly Counter<long> Outcomes = ProcessingTelemetry.Meter.CreateCounter<long>(
         "annotator.caption.outcomes", description: "Captions finished, by provider, outcome (done, failed) and reason");
-    private static readonly Counter<long> Tokens = ProcessingMetrics.Meter.CreateCounter<long>(
+    private static readonly Counter<long> Tokens = ProcessingTelemetry.Meter.CreateCounter<long>(
         "annotator.caption.tokens", "{token}", "Tokens the providers reported, by provider, model and type (input, output)");
-    private static readonly Counter<long> Retries = ProcessingMetrics.Meter.CreateCounter<long>(
+    private static readonly Counter<long> Retries = ProcessingTelemetry.Meter.CreateCounter<long>(
         "annotator.caption.retries", description: "Provider calls retried, by provider, model and reason");
-    private static readonly Histogram<double> RetryDelays = ProcessingMetrics.Meter.CreateHistogram<double>(
+    private static readonly Histogram<double> RetryDelays = ProcessingTelemetry.Meter.CreateHistogram<double>(
         "annotator.caption.retry_delay", "s", "Wait before a retry (the provider's Retry-After or retryDelay when it sent one)");
     private static readonly ConcurrentDictionary<string, Func<int>> Circuits = new();
 
-    static CaptionMetrics() => ProcessingMetrics.Meter.CreateObservableGauge(
+    static CaptionMetrics() => ProcessingTelemetry.Meter.CreateObservableGauge(
         "annotator.caption.circuit",
         () => Circuits.Select(c => new Measurement<int>(c.Value(), new KeyValuePair<string, object?>("provider", c.Key))),
         description: "Each provider's circuit: 0 closed (captioning), 1 open (paused), 2 half-open (probing), 3 isolated");

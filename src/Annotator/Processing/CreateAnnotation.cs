@@ -31,7 +31,7 @@ public sealed class CreateAnnotation(
         if (claim.Outcome == ClaimOutcome.Busy) return leases.Later(claim);
         if (claim.Image is not { } image) return HandlerResult.Done;
 
-        using var timer = ProcessingMetrics.Time(Work.Caption);
+        using var timer = ProcessingTelemetry.Time(Work.Caption, id);
         await using var held = leases.Hold(id, Work.Caption, cancellationToken);
         var provider = image.RequestedCaptioner?.Provider ?? captioners.DefaultProvider;
         try
@@ -47,7 +47,7 @@ public sealed class CreateAnnotation(
             caption = caption with { LatencyMs = caption.LatencyMs ?? (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
             if (await catalog.CompleteCaptionAsync(id, leases.Owner, image.CaptionGeneration, caption, held.Token) != Completion.Stored)
                 logger.LogDebug("Caption of {Id} was superseded by a newer re-caption or the image was deleted", id);
-            ProcessingMetrics.Outcome(Work.Caption, "done");
+            ProcessingTelemetry.Outcome(Work.Caption, "done");
             CaptionMetrics.Done(caption);
         }
         catch (Exception) when (held.Lost) { } // another node has it now: its result counts
@@ -67,7 +67,7 @@ public sealed class CreateAnnotation(
             if (e is CaptionFailedException) logger.LogWarning("Caption of {Id} failed: {Reason}", id, reason);
             else logger.LogWarning(e, "Caption of {Id} failed: {Reason}", id, reason);
             await catalog.FailCaptionAsync(id, leases.Owner, image.CaptionGeneration, reason, CancellationToken.None);
-            ProcessingMetrics.Outcome(Work.Caption, "failed");
+            ProcessingTelemetry.Outcome(Work.Caption, "failed");
             CaptionMetrics.Failed(provider, kind);
         }
         return HandlerResult.Done;

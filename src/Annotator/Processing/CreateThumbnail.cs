@@ -23,7 +23,7 @@ public sealed class CreateThumbnail(
         if (claim.Outcome == ClaimOutcome.Busy) return leases.Later(claim);
         if (claim.Image is not { } image) return HandlerResult.Done; // deleted, already done, or given up on
 
-        using var timer = ProcessingMetrics.Time(Work.Thumbnail);
+        using var timer = ProcessingTelemetry.Time(Work.Thumbnail, id);
         await using var held = leases.Hold(id, Work.Thumbnail, cancellationToken);
         try
         {
@@ -36,7 +36,7 @@ public sealed class CreateThumbnail(
             await store.PutAsync(ObjectKeys.Thumbnail(id), new MemoryStream(set.Thumbnail.Bytes), "image/webp", held.Token);
             if (await catalog.CompleteThumbnailAsync(id, leases.Owner, held.Token) == Completion.Deleted)
                 await DeleteThumbnailsAsync(id); // the image was deleted while we worked
-            ProcessingMetrics.Outcome(Work.Thumbnail, "done");
+            ProcessingTelemetry.Outcome(Work.Thumbnail, "done");
         }
         catch (Exception) when (held.Lost) { } // another node has it now: its result counts
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -51,7 +51,7 @@ public sealed class CreateThumbnail(
             if (e is ImageDecodeException) logger.LogWarning("Thumbnail of {Id} failed: {Reason}", id, reason);
             else logger.LogError(e, "Thumbnail of {Id} failed: {Reason}", id, reason);
             await catalog.FailThumbnailAsync(id, leases.Owner, reason, CancellationToken.None);
-            ProcessingMetrics.Outcome(Work.Thumbnail, "failed");
+            ProcessingTelemetry.Outcome(Work.Thumbnail, "failed");
         }
         return HandlerResult.Done;
     }

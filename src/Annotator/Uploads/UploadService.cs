@@ -15,7 +15,7 @@ namespace Annotator.Uploads;
 /// </summary>
 public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, IOptions<UploadOptions> options, TimeProvider time)
 {
-    private static readonly Counter<long> Uploads = new Meter(ProcessingMetrics.MeterName)
+    private static readonly Counter<long> Uploads = new Meter(ProcessingTelemetry.MeterName)
         .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, or the refusal kind)");
 
     private readonly UploadOptions _options = options.Value;
@@ -73,6 +73,7 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
             await store.DeleteAsync(key, CancellationToken.None);
             throw;
         }
+        ProcessingTelemetry.Stored(image.Id);
         Count("accepted");
         return image;
     }

@@ -187,7 +187,7 @@ public sealed class MetricRecorder : IDisposable
     {
         _listener.InstrumentPublished = (i, listener) =>
         {
-            if (i.Meter.Name == Annotator.Processing.ProcessingMetrics.MeterName && i.Name == instrument) listener.EnableMeasurementEvents(i);
+            if (i.Meter.Name == Annotator.Processing.ProcessingTelemetry.MeterName && i.Name == instrument) listener.EnableMeasurementEvents(i);
         };
         _listener.SetMeasurementEventCallback<double>((_, value, tags, _) => Add(value, tags));
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => Add(value, tags));
