@@ -60,7 +60,19 @@ public sealed class InProcessEventBus(
                     await Task.Delay(PollInterval, stoppingToken);
                     continue;
                 }
-                foreach (var delivery in batch) await inHand.Writer.WriteAsync(delivery, stoppingToken);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    try
+                    {
+                        await inHand.Writer.WriteAsync(batch[i], stoppingToken);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        // Taken but never in a worker's hands: hand them back now, not when their hiding ends.
+                        foreach (var untouched in batch.Skip(i)) await SettleAsync(function.Name, untouched, new Verdict(Settle.Retry, TimeSpan.Zero, untouched.Attempts));
+                        throw;
+                    }
+                }
                 if (batch.Count == 0) await wake.WaitAsync(PollInterval, stoppingToken);
             }
         }
