@@ -1,0 +1,55 @@
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+
+namespace Annotator.Events.RabbitMq;
+
+/// <summary>An <see cref="ObjectCreated"/> as a message: a small JSON body, persistent, its failed attempts in a header.</summary>
+internal static class EventMessage
+{
+    public const string AttemptsHeader = "x-annotator-attempts";
+
+    /// <summary>Set by quorum queues on a message delivered before: how many deliveries ended without being settled.</summary>
+    private const string DeliveryCountHeader = "x-delivery-count";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static ReadOnlyMemory<byte> Body(ObjectCreated @event) => JsonSerializer.SerializeToUtf8Bytes(@event, Json);
+
+    /// <summary>New for every publish: the client adds its own header to the properties it is given.</summary>
+    public static BasicProperties Properties(int failedAttempts) => new()
+    {
+        Persistent = true,
+        ContentType = "application/json",
+        Type = nameof(ObjectCreated),
+        Headers = new Dictionary<string, object?> { [AttemptsHeader] = failedAttempts },
+    };
+
+    /// <summary>The event, or null when the body is not one (someone else's message): it can never be handled.</summary>
+    public static ObjectCreated? Read(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ObjectCreated>(body.Span, Json) is { Key.Length: > 0 } @event ? @event : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static int FailedAttempts(IReadOnlyBasicProperties properties) => Number(properties, AttemptsHeader);
+
+    public static int UnsettledDeliveries(IReadOnlyBasicProperties properties) => Number(properties, DeliveryCountHeader);
+
+    /// <summary>A header's whole number, however the broker encoded it; 0 when absent.</summary>
+    private static int Number(IReadOnlyBasicProperties properties, string header) => (properties.Headers?.TryGetValue(header, out var value) == true ? value : null) switch
+    {
+        int n => n,
+        long n => (int)Math.Clamp(n, 0, int.MaxValue),
+        short n => n,
+        byte n => n,
+        byte[] text when int.TryParse(Encoding.UTF8.GetString(text), out var n) => n,
+        _ => 0,
+    };
+}
