@@ -1,0 +1,23 @@
+namespace Annotator.Tests;
+
+/// <summary>
+/// The servers a test run was given (scripts/services starts them and exports where they listen). With
+/// <c>ANNOTATOR_TEST_SERVICES=required</c> a missing one fails its tests instead of skipping them, so CI cannot
+/// pass by testing nothing.
+/// </summary>
+public static class TestServices
+{
+    public static bool Required => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_SERVICES") == "required";
+
+    /// <summary>A throw-away RabbitMQ broker: <c>amqp://user:pass@127.0.0.1:PORT/</c>.</summary>
+    public static string? RabbitMq => Variable("ANNOTATOR_TEST_RABBITMQ");
+
+    /// <summary>An executable that runs <c>rabbitmqctl</c> against that broker (<c>stop_app</c>, <c>start_app</c>).</summary>
+    public static string? RabbitMqCtl => Variable("ANNOTATOR_TEST_RABBITMQCTL");
+
+    /// <summary>The variable's value, or a failure naming it when services are required.</summary>
+    public static string Need(string? value, string variable) => value ?? throw new InvalidOperationException(
+        $"ANNOTATOR_TEST_SERVICES=required but {variable} is not set: scripts/services starts the test services and exports it");
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}
