@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
 
@@ -8,9 +7,6 @@ namespace Annotator.Events.RabbitMq;
 internal static class EventMessage
 {
     public const string AttemptsHeader = "x-annotator-attempts";
-
-    /// <summary>Set by quorum queues on a message delivered before: how many deliveries ended without being settled.</summary>
-    private const string DeliveryCountHeader = "x-delivery-count";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -38,18 +34,11 @@ internal static class EventMessage
         }
     }
 
-    public static int FailedAttempts(IReadOnlyBasicProperties properties) => Number(properties, AttemptsHeader);
-
-    public static int UnsettledDeliveries(IReadOnlyBasicProperties properties) => Number(properties, DeliveryCountHeader);
-
-    /// <summary>A header's whole number, however the broker encoded it; 0 when absent.</summary>
-    private static int Number(IReadOnlyBasicProperties properties, string header) => (properties.Headers?.TryGetValue(header, out var value) == true ? value : null) switch
+    /// <summary>The attempts header (written as a 32-bit number, which the broker may widen); 0 when absent.</summary>
+    public static int FailedAttempts(IReadOnlyBasicProperties properties) => (properties.Headers?.TryGetValue(AttemptsHeader, out var value) == true ? value : null) switch
     {
         int n => n,
         long n => (int)Math.Clamp(n, 0, int.MaxValue),
-        short n => n,
-        byte n => n,
-        byte[] text when int.TryParse(Encoding.UTF8.GetString(text), out var n) => n,
         _ => 0,
     };
 }

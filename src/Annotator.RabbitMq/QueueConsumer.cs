@@ -78,7 +78,14 @@ internal sealed class QueueConsumer(
 
     private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery)
     {
-        await _inHand.WaitAsync(CancellationToken.None);
+        try
+        {
+            await _inHand.WaitAsync(delivery.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // its channel closed first, returning the message
+        }
         try
         {
             await handle(channel, delivery);

@@ -54,16 +54,20 @@ public sealed class RabbitMqEventBus(
     {
         var subscriber = runner.Function.Name;
         if (await ReadAsync(channel, delivery, topology.Queue(subscriber)) is not { } @event) return;
+        // The delivery's own token fires when its channel closes (the connection was lost): the broker has taken the
+        // message back, so the work stops here and runs again on its next delivery. The client waits for this handler
+        // before it finishes closing, so it must not outlive the channel.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, delivery.CancellationToken);
         Verdict verdict;
         try
         {
-            stoppingToken.ThrowIfCancellationRequested();
-            verdict = await runner.RunAsync(@event, EventMessage.FailedAttempts(delivery.BasicProperties), stoppingToken);
+            held.Token.ThrowIfCancellationRequested();
+            verdict = await runner.RunAsync(@event, EventMessage.FailedAttempts(delivery.BasicProperties), held.Token);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (held.IsCancellationRequested)
         {
             // Stopping, not failing: back to the queue at once, for another node or the next start.
-            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
+            if (channel.IsOpen) await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
             return;
         }
         try
@@ -83,7 +87,7 @@ public sealed class RabbitMqEventBus(
         catch (Exception e) when (channel.IsOpen)
         {
             logger.LogWarning(e, "Could not settle {Subscriber}'s delivery of {Key}; handing it back", subscriber, @event.Key);
-            await HandBackAsync(channel, delivery, stoppingToken);
+            await HandBackAsync(channel, delivery, held.Token);
         }
     }
 
@@ -91,7 +95,8 @@ public sealed class RabbitMqEventBus(
     private async Task KeepAsync(string subscriber, IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
         if (await ReadAsync(channel, delivery, topology.DeadQueue(subscriber)) is not { } @event) return;
-        var deliveries = EventMessage.UnsettledDeliveries(delivery.BasicProperties);
+        // The broker dead-letters a message on the return after the limit's (it has no count of its own by then).
+        var deliveries = topology.DeliveryLimit + 1;
         var reason = $"delivered {deliveries} times without being settled: the worker handling it stopped each time (crashed or killed)";
         try
         {
@@ -101,7 +106,8 @@ public sealed class RabbitMqEventBus(
         catch (Exception e) when (channel.IsOpen)
         {
             logger.LogWarning(e, "Could not keep {Subscriber}'s dead letter for {Key}; trying again", subscriber, @event.Key);
-            await HandBackAsync(channel, delivery, stoppingToken);
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, delivery.CancellationToken);
+            await HandBackAsync(channel, delivery, held.Token);
         }
     }
 
@@ -114,14 +120,15 @@ public sealed class RabbitMqEventBus(
         return null;
     }
 
-    private static async Task HandBackAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    /// <summary>After a pause, cut short by stopping or by the channel's end (which returns the message by itself).</summary>
+    private static async Task HandBackAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken held)
     {
         try
         {
-            await Task.Delay(SettlePause, stoppingToken);
+            await Task.Delay(SettlePause, held);
         }
         catch (OperationCanceledException) { }
-        await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
+        if (channel.IsOpen) await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true);
     }
 
     public ValueTask DisposeAsync() => _publisher.DisposeAsync();

@@ -17,7 +17,6 @@ public sealed class RabbitMqTopology
 {
     private readonly string _prefix;
     private readonly long[] _delays;
-    private readonly int _deliveryLimit;
 
     /// <param name="retryDelays">The delays a retry may wait; a wait between two of them takes the longer one.</param>
     public RabbitMqTopology(string prefix, IEnumerable<string> functions, IEnumerable<TimeSpan> retryDelays, int deliveryLimit)
@@ -25,10 +24,13 @@ public sealed class RabbitMqTopology
         _prefix = prefix;
         Functions = [.. functions];
         _delays = [.. retryDelays.Select(Milliseconds).Distinct().Order()];
-        _deliveryLimit = deliveryLimit;
+        DeliveryLimit = deliveryLimit;
     }
 
     public IReadOnlyList<string> Functions { get; }
+
+    /// <summary>Deliveries of a message that may end unsettled; the next return moves it to the dead queue.</summary>
+    public int DeliveryLimit { get; }
 
     public string Exchange => $"{_prefix}.object-created";
 
@@ -62,7 +64,7 @@ public sealed class RabbitMqTopology
         await QuorumQueueAsync(channel, DeadQueue(function), [], cancellationToken);
         await QuorumQueueAsync(channel, Queue(function), new()
         {
-            ["x-delivery-limit"] = _deliveryLimit,
+            ["x-delivery-limit"] = DeliveryLimit,
             ["x-dead-letter-routing-key"] = DeadQueue(function),
         }, cancellationToken);
         await channel.QueueBindAsync(Queue(function), Exchange, routingKey: "", cancellationToken: cancellationToken);
