@@ -18,8 +18,6 @@ public abstract class EventBusContract : IAsyncLifetime
 
     protected static readonly string[] Functions = ["thumbnail", "caption"];
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     /// <summary>A new node on this test's transport, knowing both functions.</summary>
     protected abstract Task<IEventBus> NodeAsync();
 
@@ -37,11 +35,11 @@ public abstract class EventBusContract : IAsyncLifetime
         var captions = new TestFunction("caption");
         var keys = Keys(20);
 
-        await using (var _ = Consume(bus, thumbnails, captions))
+        await using (var _ = new Consuming(bus, thumbnails, captions))
         {
             await bus.PublishAsync(keys[..10], None);
             await bus.PublishAsync(keys[10..], None);
-            await Eventually(() => thumbnails.Calls.Count >= 20 && captions.Calls.Count >= 20, "both functions get all 20 events");
+            await Wait.Until(() => thumbnails.Calls.Count >= 20 && captions.Calls.Count >= 20, "both functions get all 20 events");
         }
 
         Assert.Equal(keys.Select(k => k.Key).Order(), thumbnails.Keys.Order());
@@ -54,10 +52,10 @@ public abstract class EventBusContract : IAsyncLifetime
         var bus = await NodeAsync();
         var flaky = new TestFunction("thumbnail", behaviour: (call, _) => call.Number < 3 ? throw new IOException("disk gone") : Done);
 
-        await using (var _ = Consume(bus, flaky))
+        await using (var _ = new Consuming(bus, flaky))
         {
             await bus.PublishAsync(Keys(1), None);
-            await Eventually(() => flaky.Calls.Count >= 3, "the third attempt");
+            await Wait.Until(() => flaky.Calls.Count >= 3, "the third attempt");
         }
 
         var calls = flaky.Calls.ToArray();
@@ -75,17 +73,17 @@ public abstract class EventBusContract : IAsyncLifetime
         var captions = new TestFunction("caption");
         var key = Keys(1);
 
-        await using (var _ = Consume(bus, thumbnails, captions))
+        await using (var _ = new Consuming(bus, thumbnails, captions))
         {
             await bus.PublishAsync(key, None);
-            var letter = await EventuallyAsync(async () => (await DeadLetters.ListAsync(key[0].Key, 10, None)).SingleOrDefault(), "the dead letter");
+            var letter = await Wait.For(async () => (await DeadLetters.ListAsync(key[0].Key, 10, None)).SingleOrDefault(), "the dead letter");
             Assert.Equal(("thumbnail", key[0], Retries.MaxAttempts, "disk gone"), (letter.Subscriber, letter.Event, letter.Attempts, letter.Reason));
             Assert.Equal(Retries.MaxAttempts, thumbnails.Calls.Count);
 
             Volatile.Write(ref broken, false);
             var taken = await DeadLetters.TakeAsync(letter.Id, None);
             await bus.RedeliverAsync(taken!.Subscriber, taken.Event, None);
-            await Eventually(() => thumbnails.Calls.Count > Retries.MaxAttempts, "the replay");
+            await Wait.Until(() => thumbnails.Calls.Count > Retries.MaxAttempts, "the replay");
         }
 
         Assert.Equal(Retries.MaxAttempts + 1, thumbnails.Calls.Count);
@@ -101,10 +99,10 @@ public abstract class EventBusContract : IAsyncLifetime
         var thumbnails = new TestFunction("thumbnail", behaviour: (call, _) => call.Number <= 2 ? Task.FromResult(HandlerResult.Later(wait)) : throw new IOException("disk gone"));
         var key = Keys(1);
 
-        await using (var _ = Consume(bus, thumbnails))
+        await using (var _ = new Consuming(bus, thumbnails))
         {
             await bus.PublishAsync(key, None);
-            var letter = await EventuallyAsync(async () => (await DeadLetters.ListAsync(key[0].Key, 10, None)).SingleOrDefault(), "the dead letter");
+            var letter = await Wait.For(async () => (await DeadLetters.ListAsync(key[0].Key, 10, None)).SingleOrDefault(), "the dead letter");
             Assert.Equal(Retries.MaxAttempts, letter.Attempts);
         }
 
@@ -124,15 +122,15 @@ public abstract class EventBusContract : IAsyncLifetime
         });
         var key = Keys(1);
 
-        await using (var _ = Consume(first, stuck))
+        await using (var _ = new Consuming(first, stuck))
         {
             await first.PublishAsync(key, None);
-            await Eventually(() => !stuck.Calls.IsEmpty, "the first node has the delivery");
+            await Wait.Until(() => !stuck.Calls.IsEmpty, "the first node has the delivery");
         } // stopping returns once the delivery is handed back
 
         var second = new TestFunction("thumbnail");
-        await using (var _ = Consume(await NodeAsync(), second))
-            await Eventually(() => !second.Calls.IsEmpty, "the next node gets the delivery handed back");
+        await using (var _ = new Consuming(await NodeAsync(), second))
+            await Wait.Until(() => !second.Calls.IsEmpty, "the next node gets the delivery handed back");
 
         Assert.Equal(key[0].Key, Assert.Single(stuck.Calls).Key);
         Assert.Equal(key[0].Key, Assert.Single(second.Calls).Key);
@@ -152,14 +150,14 @@ public abstract class EventBusContract : IAsyncLifetime
         var captions = new TestFunction("caption");
         var keys = Keys(10);
 
-        await using (var _ = Consume(bus, thumbnails, captions))
+        await using (var _ = new Consuming(bus, thumbnails, captions))
         {
             await bus.PublishAsync(keys, None);
-            await Eventually(() => captions.Calls.Count >= 10, "every caption while thumbnails are stuck");
+            await Wait.Until(() => captions.Calls.Count >= 10, "every caption while thumbnails are stuck");
             Assert.True(thumbnails.Calls.Count <= thumbnails.Concurrency, "thumbnails take no more than they can work on");
 
             gate.SetResult();
-            await Eventually(() => thumbnails.Calls.Count >= 10, "every thumbnail once unstuck");
+            await Wait.Until(() => thumbnails.Calls.Count >= 10, "every thumbnail once unstuck");
         }
 
         Assert.Equal(keys.Select(k => k.Key).Order(), thumbnails.Keys.Order());
@@ -181,13 +179,13 @@ public abstract class EventBusContract : IAsyncLifetime
         });
         var key = Keys(1);
 
-        await using (var _ = Consume(bus, captions))
+        await using (var _ = new Consuming(bus, captions))
         {
             await bus.PublishAsync(key, None);
-            await Eventually(() => Volatile.Read(ref inside) == 1, "the first run");
+            await Wait.Until(() => Volatile.Read(ref inside) == 1, "the first run");
             // Twenty re-captions while the first runs.
             await bus.PublishAsync([.. Enumerable.Repeat(key[0], 20)], None);
-            await Eventually(() => Volatile.Read(ref runs) >= 2 && Volatile.Read(ref inside) == 0, "the run for the twenty");
+            await Wait.Until(() => Volatile.Read(ref runs) >= 2 && Volatile.Read(ref inside) == 0, "the run for the twenty");
         }
 
         Assert.Equal(1, mostAtOnce);
@@ -200,46 +198,6 @@ public abstract class EventBusContract : IAsyncLifetime
 
     /// <summary>Distinct <c>raw/</c> keys, as the upload service writes them.</summary>
     protected static ObjectCreated[] Keys(int count) => [.. Enumerable.Range(0, count).Select(_ => new ObjectCreated($"raw/{Guid.NewGuid():N}.jpg"))];
-
-    /// <summary>Runs the functions on a node until disposed; disposing stops them as the host does, and waits.</summary>
-    protected static Consuming Consume(IEventBus bus, params IObjectCreatedHandler[] functions) => new(bus, functions);
-
-    protected sealed class Consuming : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _running;
-
-        public Consuming(IEventBus bus, IObjectCreatedHandler[] functions) =>
-            _running = Task.WhenAll(functions.Select(f => Task.Run(() => bus.ConsumeAsync(f, _stop.Token))));
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _running.WaitAsync(Patience);
-            _stop.Dispose();
-        }
-    }
-
-    protected static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"gave up waiting for {what} after {Patience.TotalSeconds} s");
-            await Task.Delay(20);
-        }
-    }
-
-    protected static async Task<T> EventuallyAsync<T>(Func<Task<T?>> value, string what) where T : class
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            if (await value() is { } found) return found;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"gave up waiting for {what} after {Patience.TotalSeconds} s");
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>A lower bound only (a transport may always be later); a little under, for clocks that tick coarsely.</summary>
     private static void AtLeastTheDelay(TimeSpan between) =>

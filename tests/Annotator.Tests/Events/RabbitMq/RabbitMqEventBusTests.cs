@@ -11,7 +11,6 @@ public sealed class RabbitMqEventBusTests : IAsyncLifetime
 {
     private const int DeliveryLimit = 2;
     private static readonly EventsOptions Retries = new() { MaxAttempts = 3, RetryDelays = [TimeSpan.FromMilliseconds(100)] };
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly RabbitMqTestBroker _broker = new(["thumbnail", "caption"], Retries, DeliveryLimit);
     private readonly TempCatalog _catalog = new();
@@ -71,34 +70,23 @@ public sealed class RabbitMqEventBusTests : IAsyncLifetime
             });
             using var stop = new CancellationTokenSource();
             var consuming = _broker.Bus(connection, _catalog.DeadLetters).ConsumeAsync(dying, stop.Token);
-            await started.Task.WaitAsync(Patience);
+            await started.Task.WaitAsync(Wait.Patience);
 
             await connection.Connection.AbortAsync(); // the node dies in the middle: nothing settled
             await stop.CancelAsync();
-            await consuming.WaitAsync(Patience);
+            await consuming.WaitAsync(Wait.Patience);
         }
 
         var healthy = new TestFunction("thumbnail");
         using var stopHealthy = new CancellationTokenSource();
         var running = (await _broker.NodeAsync(_catalog.DeadLetters)).ConsumeAsync(healthy, stopHealthy.Token);
-        var letter = await DeadLetterAsync(poison.Key);
+        var letter = await Wait.For(async () => (await _catalog.DeadLetters.ListAsync(poison.Key, 10, CancellationToken.None)).SingleOrDefault(), "the dead letter");
         await stopHealthy.CancelAsync();
-        await running.WaitAsync(Patience);
+        await running.WaitAsync(Wait.Patience);
 
         Assert.Equal(("thumbnail", poison, DeliveryLimit + 1), (letter.Subscriber, letter.Event, letter.Attempts));
         Assert.Equal($"delivered {DeliveryLimit + 1} times without being settled: the worker handling it stopped each time (crashed or killed)", letter.Reason);
         Assert.Empty(healthy.Calls);
         Assert.Equal(0u, await _broker.ReadyAsync(_broker.Topology.DeadQueue("thumbnail")));
-    }
-
-    private async Task<DeadLetter> DeadLetterAsync(string key)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            if ((await _catalog.DeadLetters.ListAsync(key, 10, CancellationToken.None)).SingleOrDefault() is { } letter) return letter;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"no dead letter for {key} after {Patience.TotalSeconds} s");
-            await Task.Delay(50);
-        }
     }
 }
