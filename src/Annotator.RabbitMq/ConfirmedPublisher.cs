@@ -7,9 +7,9 @@ namespace Annotator.Events.RabbitMq;
 /// Publishes on one channel with publisher confirms and the mandatory flag: a publish returns once the broker has
 /// the message in every queue it routes to (persistent: on disk), and throws when it was refused or routed nowhere.
 /// While the connection is down it throws at once; the client recovers the channel with the connection. A channel
-/// the broker closed for an error of its own (the connection still up) is replaced.
+/// the broker closed for an error of its own (say, its exchange was deleted) is replaced, declaring the topology again.
 /// </summary>
-internal sealed class ConfirmedPublisher(IConnection connection) : IAsyncDisposable
+internal sealed class ConfirmedPublisher(IConnection connection, RabbitMqTopology topology) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IChannel? _channel;
@@ -38,17 +38,35 @@ internal sealed class ConfirmedPublisher(IConnection connection) : IAsyncDisposa
         await _opening.WaitAsync(cancellationToken);
         try
         {
-            // While the connection is down the closed channel is kept: publishing on it throws, and it recovers with the connection.
-            if (_channel is { } current && (current.IsOpen || !connection.IsOpen)) return current;
-            if (_channel is { } broken) await broken.DisposeAsync();
-            return _channel = await connection.CreateChannelAsync(
+            // Closed with its connection, the channel is kept: publishing on it throws until it recovers with the connection.
+            if (_channel is { } current && !ClosedForItsOwnError(current)) return current;
+            if (_channel is { } broken)
+            {
+                await broken.DisposeAsync();
+                _channel = null;
+            }
+            var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+            try
+            {
+                await topology.DeclareAsync(channel, cancellationToken);
+            }
+            catch
+            {
+                await channel.DisposeAsync();
+                throw;
+            }
+            return _channel = channel;
         }
         finally
         {
             _opening.Release();
         }
     }
+
+    /// <summary>The broker closed this channel alone (a channel-level error, 403-406): no recovery will reopen it.</summary>
+    private static bool ClosedForItsOwnError(IChannel channel) =>
+        channel.CloseReason is { Initiator: ShutdownInitiator.Peer, ReplyCode: >= 403 and <= 406 };
 
     public async ValueTask DisposeAsync()
     {

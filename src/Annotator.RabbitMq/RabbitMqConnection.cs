@@ -16,6 +16,7 @@ public sealed class RabbitMqConnection : IAsyncDisposable
     private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _logger;
+    private int _disposed;
 
     private RabbitMqConnection(IConnection connection, string safeUri, ILogger logger)
     {
@@ -88,6 +89,7 @@ public sealed class RabbitMqConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         try
         {
             await Connection.CloseAsync();

@@ -20,7 +20,7 @@ public sealed class RabbitMqEventBus(
     /// <summary>Before handing back a delivery that could not be settled: the catalog or broker is usually back by then.</summary>
     private static readonly TimeSpan SettlePause = TimeSpan.FromSeconds(1);
 
-    private readonly ConfirmedPublisher _publisher = new(connection.Connection);
+    private readonly ConfirmedPublisher _publisher = new(connection.Connection, topology);
 
     public async Task PublishAsync(IReadOnlyList<ObjectCreated> events, CancellationToken cancellationToken) =>
         await Task.WhenAll(events.Select(e => _publisher.PublishAsync(topology.Exchange, "", e, 0, cancellationToken)));

@@ -53,6 +53,22 @@ public sealed class RabbitMqEventBusTests : IAsyncLifetime
     }
 
     [SkippableContractFact]
+    public async Task An_exchange_deleted_under_a_node_is_declared_again_by_its_next_publish()
+    {
+        var bus = await _broker.NodeAsync(_catalog.DeadLetters);
+        await bus.PublishAsync([new("raw/a.jpg")], CancellationToken.None);
+        await using (var admin = await _broker.PlainConnectionAsync())
+        await using (var channel = await admin.CreateChannelAsync())
+            await channel.ExchangeDeleteAsync(_broker.Topology.Exchange, ifUnused: false);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => bus.PublishAsync([new("raw/b.jpg")], CancellationToken.None)); // the broker closes the channel: NOT_FOUND
+        await bus.PublishAsync([new("raw/c.jpg")], CancellationToken.None);
+
+        Assert.Equal(2u, await _broker.ReadyAsync(_broker.Topology.Queue("thumbnail")));
+        Assert.Equal(2u, await _broker.ReadyAsync(_broker.Topology.Queue("caption")));
+    }
+
+    [SkippableContractFact]
     public async Task A_delivery_whose_worker_dies_every_time_becomes_a_dead_letter_after_the_delivery_limit()
     {
         var poison = new ObjectCreated("raw/poison.jpg");
