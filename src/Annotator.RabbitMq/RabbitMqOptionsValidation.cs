@@ -15,6 +15,8 @@ public sealed partial class RabbitMqOptionsValidation : IValidateOptions<RabbitM
             failures.Add($"{RabbitMqOptions.Section}:Uri is required when Annotator:Events:Provider is rabbitmq, e.g. {Example}");
         else if (!Uri.TryCreate(options.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps") || uri.Host.Length == 0)
             failures.Add($"{RabbitMqOptions.Section}:Uri must be an amqp:// or amqps:// URI with a host, e.g. {Example}");
+        else if (uri.Segments.Length > 2)
+            failures.Add($"{RabbitMqOptions.Section}:Uri names one vhost after the host at most (write a vhost '/' as %2F), e.g. {Example}");
         if (options.PasswordFile.Length > 0 && PasswordFileProblem(options.PasswordFile) is { } problem)
             failures.Add($"{RabbitMqOptions.Section}:PasswordFile {problem}");
         if (!PrefixPattern().IsMatch(options.Prefix))

@@ -37,6 +37,14 @@ public sealed class RabbitMqSettingsTests
     }
 
     [Fact]
+    public void A_uri_names_one_vhost_at_most()
+    {
+        Assert.Empty(Failures(new RabbitMqOptions { Uri = "amqp://broker/%2F" }));
+        Assert.Equal(["Annotator:Events:RabbitMq:Uri names one vhost after the host at most (write a vhost '/' as %2F), e.g. amqp://user:password@host:5672/vhost"],
+            Failures(new RabbitMqOptions { Uri = "amqp://broker/a/b" }));
+    }
+
+    [Fact]
     public void A_password_file_must_be_readable_and_not_empty()
     {
         var empty = Path.GetTempFileName();
