@@ -55,13 +55,14 @@ public sealed class RabbitMqConnection : IAsyncDisposable
         }
         try
         {
+            // The first channel also shows what the connection's opening did not wait for: a vhost refused or missing.
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             await topology.DeclareAsync(channel, cancellationToken);
         }
         catch (OperationInterruptedException e)
         {
             await connection.DisposeAsync();
-            throw new RabbitMqSetupException($"cannot declare the queues on RabbitMQ at {options.SafeUri}: {OneLine(e.ShutdownReason?.ReplyText ?? e.Message)}", e);
+            throw new RabbitMqSetupException($"cannot use RabbitMQ at {options.SafeUri}: {OneLine(e.ShutdownReason?.ReplyText ?? e.Message)}", e);
         }
         logger.LogInformation("Connected to RabbitMQ at {Uri} as {Name}", options.SafeUri, factory.ClientProvidedName);
         return new RabbitMqConnection(connection, options.SafeUri, logger);

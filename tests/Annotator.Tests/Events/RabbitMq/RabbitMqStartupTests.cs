@@ -88,6 +88,16 @@ public sealed class RabbitMqStartupTests : IAsyncLifetime
     }
 
     [SkippableContractFact]
+    public async Task A_vhost_that_is_not_there_stops_the_start_in_one_line()
+    {
+        var options = new RabbitMqOptions { Uri = new Uri(new Uri(_broker.Options.Uri), "/no-such-vhost").ToString(), Prefix = _broker.Options.Prefix };
+
+        var failure = await Assert.ThrowsAsync<RabbitMqSetupException>(() => RabbitMqConnection.OpenAsync(options, _broker.Topology, NullLogger.Instance, CancellationToken.None));
+
+        Assert.Equal($"cannot use RabbitMQ at {options.SafeUri}: NOT_ALLOWED - vhost no-such-vhost not found", failure.Message);
+    }
+
+    [SkippableContractFact]
     public async Task Queues_declared_with_another_delivery_limit_stop_the_start_with_the_broker_s_reason()
     {
         await _broker.ConnectAsync(); // declares them with the limit of 10
@@ -96,7 +106,7 @@ public sealed class RabbitMqStartupTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<RabbitMqSetupException>(() => RabbitMqConnection.OpenAsync(options, other, NullLogger.Instance, CancellationToken.None));
 
-        Assert.StartsWith($"cannot declare the queues on RabbitMQ at {options.SafeUri}: PRECONDITION_FAILED - inequivalent arg 'x-delivery-limit'", failure.Message);
+        Assert.StartsWith($"cannot use RabbitMQ at {options.SafeUri}: PRECONDITION_FAILED - inequivalent arg 'x-delivery-limit'", failure.Message);
         Assert.DoesNotContain('\n', failure.Message);
     }
 }
