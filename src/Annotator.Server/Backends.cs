@@ -4,6 +4,7 @@ using Annotator.Catalog.Postgres;
 using Annotator.Catalog.Sqlite;
 using Annotator.Events;
 using Annotator.Events.InProcess;
+using Annotator.Events.RabbitMq;
 using Annotator.Storage;
 using Annotator.Storage.FileSystem;
 using Annotator.Storage.S3;
@@ -32,6 +33,7 @@ public static class Backends
     private static readonly Dictionary<string, Action<IServiceCollection, IConfiguration>> Buses = new()
     {
         ["inprocess"] = (services, _) => services.AddInProcessEventBus(),
+        ["rabbitmq"] = (services, configuration) => services.AddRabbitMqEventBus(configuration),
     };
 
     public static IServiceCollection AddBackends(this IServiceCollection services, IConfiguration configuration)

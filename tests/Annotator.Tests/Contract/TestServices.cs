@@ -15,5 +15,15 @@ public static class TestServices
     /// <summary>A MariaDB or MySQL server: a connection string without Database, for a user that may create databases.</summary>
     public static string? MySql => Variable("ANNOTATOR_TEST_MYSQL");
 
+    /// <summary>A throw-away RabbitMQ broker: <c>amqp://user:pass@127.0.0.1:PORT/</c>.</summary>
+    public static string? RabbitMq => Variable("ANNOTATOR_TEST_RABBITMQ");
+
+    /// <summary>An executable that runs <c>rabbitmqctl</c> against that broker (<c>stop_app</c>, <c>start_app</c>).</summary>
+    public static string? RabbitMqCtl => Variable("ANNOTATOR_TEST_RABBITMQCTL");
+
+    /// <summary>The variable's value, or a failure naming it when services are required.</summary>
+    public static string Need(string? value, string variable) => value ?? throw new InvalidOperationException(
+        $"ANNOTATOR_TEST_SERVICES=required but {variable} is not set: scripts/services starts the test services and exports it");
+
     private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }
