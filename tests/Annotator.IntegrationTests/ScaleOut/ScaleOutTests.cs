@@ -72,11 +72,14 @@ public sealed class ScaleOutTests
     }
 
     [ServicesFact("ANNOTATOR_TEST_MYSQL")]
-    public async Task Nodes_on_two_machines_share_only_mariadb_and_s3()
+    public async Task Nodes_on_two_machines_share_only_mariadb_s3_and_rabbitmq()
     {
         await using var database = await MySqlDatabase.CreateAsync();
         var settings = database.Settings;
         foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
+        settings["Annotator:Events:Provider"] = "rabbitmq";
+        settings["Annotator:Events:RabbitMq:Uri"] = TestServices.RabbitMq!;
+        settings["Annotator:Events:RabbitMq:Prefix"] = $"it-{Guid.NewGuid():N}"; // queues of its own on the shared broker
         var (worker, web) = await StartPairAsync(settings, apart: true);
         await using (worker)
         await using (web)

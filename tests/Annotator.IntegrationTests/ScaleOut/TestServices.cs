@@ -16,6 +16,8 @@ public static class TestServices
 
     public static string? MySql => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_MYSQL");
 
+    public static string? RabbitMq => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_RABBITMQ");
+
     public static bool Required => Environment.GetEnvironmentVariable("ANNOTATOR_TEST_SERVICES") == "required";
 
     /// <summary>A new bucket on the S3 stand-in, and the server settings (and AWS chain variables) that use it.</summary>
