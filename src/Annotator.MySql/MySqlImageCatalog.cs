@@ -62,8 +62,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
-        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+        return ImageRow.Page(rows, query.Limit);
     }
 
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
@@ -139,7 +138,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             await BulkInsert.RunAsync(connection, transaction, "recaption_job_images (job_id, image_id)",
                 ids.Select(id => new object?[] { jobId, id }).ToList());
             await BulkInsert.RunAsync(connection, transaction, "outbox (object_key, created_at)",
-                images.Select(i => new object?[] { rawKeyOf(ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)), now }).ToList());
+                images.Select(i => new object?[] { rawKeyOf(ImageRow.ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)), now }).ToList());
             await FeedVersions.AppendAsync(connection, transaction, ids, now);
             return images.Count;
         }, cancellationToken);
@@ -164,12 +163,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             ) p
             WHERE j.id = @jobId
             """, new { jobId }, cancellationToken: cancellationToken));
-        if (row is null) return null;
-        return new RecaptionJob(
-            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
-            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
-            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
+        return row?.ToJob();
     }
 
     /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
@@ -179,20 +173,6 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         caption_request_provider = @provider, caption_request_model = @model,
         caption_generation = caption_generation + 1
         """;
-
-    private sealed class JobRow
-    {
-        public string Id { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? Provider { get; set; }
-        public string? Model { get; set; }
-        public string? Search { get; set; }
-        public string? State { get; set; }
-        public long Total { get; set; }
-        public long Present { get; set; }
-        public long Done { get; set; }
-        public long Failed { get; set; }
-    }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
     {
@@ -225,9 +205,6 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
 
     private static Task AppendOutboxAsync(MySqlConnection connection, MySqlTransaction transaction, string rawKey, long now) =>
         connection.ExecuteAsync("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)", new { rawKey, now }, transaction);
-
-    private static ImageId ParseId(string id) =>
-        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -61,8 +61,7 @@ public sealed class PostgresImageCatalog(
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
-        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+        return ImageRow.Page(rows, query.Limit);
     }
 
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
@@ -265,7 +264,7 @@ public sealed class PostgresImageCatalog(
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO recaption_job_images (job_id, image_id) SELECT @jobId, unnest(@ids)", new { jobId, ids }, transaction,
                 cancellationToken: cancellationToken));
-            await AppendOutboxAsync(connection, transaction, [.. images.Select(i => rawKeyOf(ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)))], now,
+            await AppendOutboxAsync(connection, transaction, [.. images.Select(i => rawKeyOf(ImageRow.ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)))], now,
                 cancellationToken);
             await ChangedAsync(connection, transaction, ids, now, cancellationToken);
             return ids.Length;
@@ -287,12 +286,7 @@ public sealed class PostgresImageCatalog(
             WHERE j.id = @jobId
             GROUP BY j.id
             """, new { jobId }, cancellationToken: cancellationToken));
-        if (row is null) return null;
-        return new RecaptionJob(
-            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
-            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
-            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
+        return row?.ToJob();
     }
 
     /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
@@ -302,20 +296,6 @@ public sealed class PostgresImageCatalog(
         caption_request_provider = @provider, caption_request_model = @model,
         caption_generation = caption_generation + 1
         """;
-
-    private sealed class JobRow
-    {
-        public string Id { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? Provider { get; set; }
-        public string? Model { get; set; }
-        public string? Search { get; set; }
-        public string? State { get; set; }
-        public long Total { get; set; }
-        public long Present { get; set; }
-        public long Done { get; set; }
-        public long Failed { get; set; }
-    }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
     {
@@ -345,10 +325,7 @@ public sealed class PostgresImageCatalog(
 
     private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
 
-    private static ImageId ParseId(string id) =>
-        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
-
-    private static Task<int> AppendOutboxAsync(
+private static Task<int> AppendOutboxAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string[] rawKeys, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO outbox (object_key, created_at) SELECT unnest(@rawKeys), @now", new { rawKeys, now }, transaction, cancellationToken: cancellationToken));
@@ -384,9 +361,7 @@ public sealed class PostgresImageCatalog(
         var rows = await connection.QueryAsync<(long Version, string ImageId, bool Deleted, long ChangedAt)>(new CommandDefinition(
             "SELECT version, image_id, deleted, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
             new { afterVersion, limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new ImageChange(
-            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
-            r.Deleted, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+        return [.. rows.Select(r => ChangeRow.ToChange(r.Version, r.ImageId, r.Deleted, r.ChangedAt))];
     }
 
     public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)

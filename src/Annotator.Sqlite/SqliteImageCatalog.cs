@@ -57,8 +57,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
 
         using var connection = database.Open();
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
-        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+        return ImageRow.Page(rows, query.Limit);
     }
 
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
@@ -251,8 +250,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             connection.Execute("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)",
                 images.Select(i => new
                 {
-                    rawKey = rawKeyOf(ImageId.TryParse(i.Id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{i.Id}' in the catalog."),
-                        Enum.Parse<ImageFormat>(i.Format)),
+                    rawKey = rawKeyOf(ImageRow.ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)),
                     now,
                 }), transaction);
             foreach (var image in images) Changed(connection, transaction, image.Id, now);
@@ -275,12 +273,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             WHERE j.id = @jobId
             GROUP BY j.id
             """, new { jobId }, cancellationToken: cancellationToken));
-        if (row is null) return null;
-        return new RecaptionJob(
-            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
-            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
-            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
+        return row?.ToJob();
     }
 
     /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
@@ -290,20 +283,6 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         caption_request_provider = @provider, caption_request_model = @model,
         caption_generation = caption_generation + 1
         """;
-
-    private sealed class JobRow
-    {
-        public string Id { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? Provider { get; set; }
-        public string? Model { get; set; }
-        public string? Search { get; set; }
-        public string? State { get; set; }
-        public long Total { get; set; }
-        public long Present { get; set; }
-        public long Done { get; set; }
-        public long Failed { get; set; }
-    }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
     {
@@ -356,9 +335,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         var rows = await connection.QueryAsync<(long Version, string ImageId, bool Deleted, long ChangedAt)>(new CommandDefinition(
             "SELECT version, image_id, deleted, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
             new { afterVersion, limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new ImageChange(
-            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
-            r.Deleted, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+        return [.. rows.Select(r => ChangeRow.ToChange(r.Version, r.ImageId, r.Deleted, r.ChangedAt))];
     }
 
     public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)
