@@ -72,11 +72,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         if (!string.IsNullOrWhiteSpace(search)
             && FullTextSearch.Condition(search, await database.FullTextLimitsAsync(cancellationToken), parameters) is { } match)
             where.Add(match);
-        if (state is { } wanted)
-        {
-            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
-            where.Add($"(thumb_state, caption_state) IN ({ImageFilter.StatePairs(wanted)})");
-        }
+        if (state is { } wanted) where.Add($"(thumb_state, caption_state) IN ({ImageFilter.StatePairs(wanted)})");
         return where;
     }
 

@@ -73,11 +73,7 @@ public sealed class PostgresImageCatalog(
             where.Add("search @@ to_tsquery('simple', @match)");
             parameters.Add("match", match);
         }
-        if (state is { } wanted)
-        {
-            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
-            where.Add($"(thumb_state, caption_state) IN (VALUES {ImageFilter.StatePairs(wanted)})");
-        }
+        if (state is { } wanted) where.Add($"(thumb_state, caption_state) IN (VALUES {ImageFilter.StatePairs(wanted)})");
         return where;
     }
 
