@@ -25,17 +25,21 @@ public sealed class CaptionPrompt
     /// <summary>The instruction sent beside the image.</summary>
     public string Text { get; }
 
+    // What each field of the answer holds, in both schemas below: the same words whichever schema a provider reads.
+    private const string CaptionDescription = "One or two sentences saying what the photo shows.";
+    private const string TagsDescription = "3 to 10 lowercase tags.";
+
     /// <summary>The answer's shape as JSON Schema (OpenAI's json_schema, Ollama's format).</summary>
     public static JsonObject JsonSchema() => new()
     {
         ["type"] = "object",
         ["properties"] = new JsonObject
         {
-            ["caption"] = new JsonObject { ["type"] = "string", ["description"] = "One or two sentences saying what the photo shows." },
+            ["caption"] = new JsonObject { ["type"] = "string", ["description"] = CaptionDescription },
             ["tags"] = new JsonObject
             {
                 ["type"] = "array",
-                ["description"] = "3 to 10 lowercase tags.",
+                ["description"] = TagsDescription,
                 ["items"] = new JsonObject { ["type"] = "string" },
             },
         },
@@ -49,11 +53,11 @@ public sealed class CaptionPrompt
         ["type"] = "OBJECT",
         ["properties"] = new JsonObject
         {
-            ["caption"] = new JsonObject { ["type"] = "STRING", ["description"] = "One or two sentences saying what the photo shows." },
+            ["caption"] = new JsonObject { ["type"] = "STRING", ["description"] = CaptionDescription },
             ["tags"] = new JsonObject
             {
                 ["type"] = "ARRAY",
-                ["description"] = "3 to 10 lowercase tags.",
+                ["description"] = TagsDescription,
                 ["items"] = new JsonObject { ["type"] = "STRING" },
                 ["minItems"] = 3,
                 ["maxItems"] = 10,

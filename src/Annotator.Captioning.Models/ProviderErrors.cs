@@ -49,6 +49,9 @@ public static partial class ProviderErrors
         return text.Length <= MaxDetail ? text : text[..MaxDetail].TrimEnd() + "…";
     }
 
+    /// <summary>The message of an error body that is not JSON: the body itself, unless it is empty or an HTML page, then the status's reason phrase.</summary>
+    public static string? PlainMessage(string body, string? reasonPhrase) => body.Length > 0 && !body.TrimStart().StartsWith('<') ? body : reasonPhrase;
+
     /// <summary>A network failure: nothing answered.</summary>
     public static ProviderException Unreachable(string display, Uri baseUri, Exception e, string hint = "") => new(
         CaptionFailure.Unreachable,

@@ -13,7 +13,7 @@ public static class MySqlCatalogDataSource
             // millisecond changes nothing but still holds the claim. The claim and finish logic counts on that.
             UseAffectedRows = false,
         };
-        if (options.PasswordFile.Length > 0) builder.Password = File.ReadAllText(options.PasswordFile).Trim();
+        if (options.FilePassword() is { } password) builder.Password = password;
         return new MySqlDataSource(builder.ConnectionString);
     }
 }

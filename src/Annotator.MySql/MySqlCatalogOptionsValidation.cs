@@ -1,3 +1,4 @@
+using Annotator.Catalog.Sql;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 
@@ -48,7 +49,7 @@ public sealed class MySqlCatalogOptionsValidation : IValidateOptions<MySqlCatalo
     {
         try
         {
-            return File.ReadAllText(path).Trim().Length == 0 ? "is empty" : null;
+            return ConnectionSettings.ReadPassword(path).Length == 0 ? "is empty" : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Annotator.Catalog.Sql;
 using Annotator.Events;
 using Dapper;
 
@@ -6,8 +7,6 @@ namespace Annotator.Catalog.MySql;
 /// <summary>Dead letters in the <c>dead_letters</c> table.</summary>
 public sealed class MySqlDeadLetters(MySqlDatabase database, TimeProvider time) : IDeadLetters
 {
-    private const string Columns = "id, subscriber, object_key, attempts, reason, created_at";
-
     public async Task AddAsync(string subscriber, ObjectCreated @event, int attempts, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -19,8 +18,8 @@ public sealed class MySqlDeadLetters(MySqlDatabase database, TimeProvider time) 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(string? key, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM dead_letters WHERE @key IS NULL OR object_key = @key ORDER BY id DESC LIMIT @limit",
+        var rows = await connection.QueryAsync<DeadLetterRow>(new CommandDefinition(
+            $"SELECT {DeadLetterRow.Columns} FROM dead_letters WHERE @key IS NULL OR object_key = @key ORDER BY id DESC LIMIT @limit",
             new { key, limit }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToDeadLetter())];
     }
@@ -29,21 +28,8 @@ public sealed class MySqlDeadLetters(MySqlDatabase database, TimeProvider time) 
     public Task<DeadLetter?> TakeAsync(long id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var row = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM dead_letters WHERE id = @id FOR UPDATE", new { id }, transaction);
+            var row = await connection.QuerySingleOrDefaultAsync<DeadLetterRow>($"SELECT {DeadLetterRow.Columns} FROM dead_letters WHERE id = @id FOR UPDATE", new { id }, transaction);
             if (row is not null) await connection.ExecuteAsync("DELETE FROM dead_letters WHERE id = @id", new { id }, transaction);
             return row?.ToDeadLetter();
         }, cancellationToken);
-
-    private sealed class Row
-    {
-        public long Id { get; set; }
-        public string Subscriber { get; set; } = "";
-        public string ObjectKey { get; set; } = "";
-        public long Attempts { get; set; }
-        public string Reason { get; set; } = "";
-        public long CreatedAt { get; set; }
-
-        public DeadLetter ToDeadLetter() =>
-            new(Id, Subscriber, new ObjectCreated(ObjectKey), (int)Attempts, Reason, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
-    }
 }

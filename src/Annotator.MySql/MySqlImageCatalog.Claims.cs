@@ -15,35 +15,21 @@ public sealed partial class MySqlImageCatalog
 {
     public async Task<WorkClaim> ClaimAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         var now = Now();
         return await database.WriteAsync(async (connection, transaction) =>
         {
-            var args = new { id = id.ToString(), now, owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds };
-            var claimed = await connection.ExecuteAsync($"""
-                UPDATE images SET {p}_state = 'processing', {p}_started_at = @now, {p}_finished_at = NULL,
-                                  {p}_attempts = {p}_attempts + 1, {p}_error = NULL, {p}_lease_owner = @owner, {p}_lease_until = @until
-                WHERE id = @id AND {p}_state IN ('pending', 'processing')
-                  AND ({p}_lease_owner IS NULL OR {p}_lease_owner = @owner OR {p}_lease_until <= @now)
-                """, args, transaction) > 0;
+            var args = new { id = id.ToString(), now, owner = lease.Owner, until = ClaimSql.Until(now, lease) };
+            var claimed = await connection.ExecuteAsync(ClaimSql.Claim(p), args, transaction) > 0;
             if (!claimed)
-            {
-                var held = await connection.QuerySingleOrDefaultAsync<(string State, long? Until)?>(
-                    $"SELECT {p}_state, {p}_lease_until FROM images WHERE id = @id", args, transaction);
-                return held is { State: "pending" or "processing", Until: { } until }
-                    ? new WorkClaim(ClaimOutcome.Busy, BusyUntil: DateTimeOffset.FromUnixTimeMilliseconds(until))
-                    : WorkClaim.Nothing;
-            }
+                return ClaimSql.NotClaimed(await connection.QuerySingleOrDefaultAsync<(string State, long? Until)?>(ClaimSql.Holder(p), args, transaction));
             var row = await connection.QuerySingleAsync<ImageRow>($"SELECT {ImageRow.Columns} FROM images WHERE id = @id", args, transaction);
             var image = row.ToRecord();
             var exhausted = (work == Work.Thumbnail ? image.Thumbnail : image.Caption).Attempts > WorkAttempts.Max;
             if (exhausted)
             {
                 // Earlier attempts never finished: each one took its process down with it. Stop here.
-                await connection.ExecuteAsync($"""
-                    UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason, {p}_lease_owner = NULL, {p}_lease_until = NULL
-                    WHERE id = @id
-                    """, new { args.id, now, reason = WorkAttempts.Exhausted }, transaction);
+                await connection.ExecuteAsync(ClaimSql.Exhaust(p), new { args.id, now, reason = WorkAttempts.Exhausted }, transaction);
             }
             var version = await FeedVersions.AppendAsync(connection, transaction, args.id, now);
             return exhausted
@@ -54,17 +40,16 @@ public sealed partial class MySqlImageCatalog
 
     public async Task<bool> RenewAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         var now = Now();
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition($"""
-            UPDATE images SET {p}_lease_until = @until WHERE id = @id AND {p}_lease_owner = @owner
-            """, new { id = id.ToString(), owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds }, cancellationToken: cancellationToken)) > 0;
+        return await connection.ExecuteAsync(new CommandDefinition(
+            ClaimSql.Renew(p), new { id = id.ToString(), owner = lease.Owner, until = ClaimSql.Until(now, lease) }, cancellationToken: cancellationToken)) > 0;
     }
 
     public async Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         await database.WriteAsync(async (connection, transaction) =>
         {
             var args = new { id = id.ToString(), owner };
@@ -79,30 +64,20 @@ public sealed partial class MySqlImageCatalog
     }
 
     public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL", new(), cancellationToken);
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
 
-    public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
-        FinishAsync(id, "caption", owner, generation, """
-            caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
-            caption_text = @Text, caption_tags = @Tags, caption_provider = @Provider, caption_model = @Model,
-            caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
-            caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
-            caption_request_provider = NULL, caption_request_model = NULL, search_caption = @SearchCaption
-            """,
-            new DynamicParameters(new
-            {
-                caption.Text, Tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model, caption.LatencyMs,
-                caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
-                SearchCaption = SearchWords.Stored([caption.Text, .. caption.Tags]),
-            }), cancellationToken);
+    public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken)
+    {
+        var values = new DynamicParameters(CompletionSql.CaptionValues(caption));
+        values.Add("SearchCaption", SearchWords.Stored([caption.Text, .. caption.Tags]));
+        return FinishAsync(id, "caption", owner, generation, $"{CompletionSql.CaptionDone}, search_caption = @SearchCaption", values, cancellationToken);
+    }
 
     public Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'failed', thumb_finished_at = @now, thumb_error = @reason",
-            new DynamicParameters(new { reason }), cancellationToken);
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailFailed, new DynamicParameters(new { reason }), cancellationToken);
 
     public Task FailCaptionAsync(ImageId id, string owner, long generation, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(id, "caption", owner, generation, "caption_state = 'failed', caption_finished_at = @now, caption_error = @reason",
-            new DynamicParameters(new { reason }), cancellationToken);
+        FinishAsync(id, "caption", owner, generation, CompletionSql.CaptionFailed, new DynamicParameters(new { reason }), cancellationToken);
 
     /// <summary>
     /// Ends the owner's claim with <paramref name="set"/>, or, when the claim is another's now or (captions) a newer
@@ -114,11 +89,7 @@ public sealed partial class MySqlImageCatalog
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var current = generation is null ? "" : " AND caption_generation = @generation";
-            var stored = await connection.ExecuteAsync($"""
-                UPDATE images SET {set}, {p}_lease_owner = NULL, {p}_lease_until = NULL
-                WHERE id = @id AND {p}_lease_owner = @owner{current}
-                """, parameters, transaction) > 0;
+            var stored = await connection.ExecuteAsync(CompletionSql.Finish(p, set, generation), parameters, transaction) > 0;
             if (stored)
             {
                 await FeedVersions.AppendAsync(connection, transaction, id.ToString(), now);
@@ -130,8 +101,5 @@ public sealed partial class MySqlImageCatalog
         }, cancellationToken);
 
     private static Task EndClaimAsync(MySqlConnection connection, MySqlTransaction transaction, string p, string id, string owner) =>
-        connection.ExecuteAsync($"UPDATE images SET {p}_lease_owner = NULL, {p}_lease_until = NULL WHERE id = @id AND {p}_lease_owner = @owner",
-            new { id, owner }, transaction);
-
-    private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
+        connection.ExecuteAsync(ClaimSql.EndClaim(p), new { id, owner }, transaction);
 }

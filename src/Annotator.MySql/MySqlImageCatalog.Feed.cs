@@ -1,4 +1,4 @@
-using Annotator.Images;
+using Annotator.Catalog.Sql;
 using Dapper;
 
 namespace Annotator.Catalog.MySql;
@@ -16,9 +16,7 @@ public sealed partial class MySqlImageCatalog
         var rows = await connection.QueryAsync<(long Version, string ImageId, long Deleted, long ChangedAt)>(new CommandDefinition(
             "SELECT version, image_id, deleted + 0, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
             new { afterVersion, limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new ImageChange(
-            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
-            r.Deleted != 0, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+        return [.. rows.Select(r => ChangeRow.ToChange(r.Version, r.ImageId, r.Deleted != 0, r.ChangedAt))];
     }
 
     public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)

@@ -58,12 +58,11 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             parameters.Add("before", before.ToString());
         }
         parameters.Add("limit", query.Limit + 1);
-        var sql = $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+        var sql = $"SELECT {ImageRow.Columns} FROM images {ImageFilter.Where(where)} ORDER BY id DESC LIMIT @limit";
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
-        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+        return ImageRow.Page(rows, query.Limit);
     }
 
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
@@ -73,40 +72,22 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         if (!string.IsNullOrWhiteSpace(search)
             && FullTextSearch.Condition(search, await database.FullTextLimitsAsync(cancellationToken), parameters) is { } match)
             where.Add(match);
-        if (state is { } wanted)
-        {
-            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
-            var pairs = WorkStates.PairsOf(wanted).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')");
-            where.Add($"(thumb_state, caption_state) IN ({string.Join(", ", pairs)})");
-        }
+        if (state is { } wanted) where.Add($"(thumb_state, caption_state) IN ({ImageFilter.StatePairs(wanted)})");
         return where;
     }
 
-    private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
+    public Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken) =>
+        RestartAsync(id, rawKey, ResetSql.Retry, new { id = id.ToString() }, cancellationToken);
 
-    public async Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken) =>
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            // MySQL assigns left to right and a later assignment sees the earlier ones' new values: attempts go before states.
-            var updated = await connection.ExecuteAsync("""
-                UPDATE images SET
-                    thumb_attempts = CASE thumb_state WHEN 'failed' THEN 0 ELSE thumb_attempts END,
-                    thumb_state = CASE thumb_state WHEN 'failed' THEN 'pending' ELSE thumb_state END,
-                    caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END,
-                    caption_state = CASE caption_state WHEN 'failed' THEN 'pending' ELSE caption_state END
-                WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
-                """, new { id = id.ToString() }, transaction);
-            if (updated == 0) return false;
-            await AppendOutboxAsync(connection, transaction, rawKey, Now());
-            await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now());
-            return true;
-        }, cancellationToken);
+    public Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken) =>
+        RestartAsync(id, rawKey, $"UPDATE images SET {ResetSql.RecaptionSet} WHERE id = @id",
+            new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, cancellationToken);
 
-    public async Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken) =>
-        await database.WriteAsync(async (connection, transaction) =>
+    /// <summary>Resets one image's work with <paramref name="update"/>; when it matched, the work starts again (outbox) and the change is recorded.</summary>
+    private Task<bool> RestartAsync(ImageId id, string rawKey, string update, object parameters, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
         {
-            var updated = await connection.ExecuteAsync($"UPDATE images SET {RecaptionSet} WHERE id = @id",
-                new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction);
+            var updated = await connection.ExecuteAsync(update, parameters, transaction);
             if (updated == 0) return false;
             await AppendOutboxAsync(connection, transaction, rawKey, Now());
             await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now());
@@ -126,10 +107,10 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
                 new { cutoff = now - (long)RecaptionJob.Retention.TotalMilliseconds }, transaction);
             // Locks what it changes; two bulk re-captions may lock in different orders, and then InnoDB rolls one back whole and WriteAsync runs it again.
             var images = (await connection.QueryAsync<(string Id, string Format)>(
-                $"SELECT id, format FROM images {Where(where)} ORDER BY id FOR UPDATE", parameters, transaction)).AsList();
+                $"SELECT id, format FROM images {ImageFilter.Where(where)} ORDER BY id FOR UPDATE", parameters, transaction)).AsList();
             var ids = images.Select(i => i.Id).ToList();
             foreach (var chunk in ids.Chunk(1000))
-                await connection.ExecuteAsync($"UPDATE images SET {RecaptionSet} WHERE id IN @chunk",
+                await connection.ExecuteAsync($"UPDATE images SET {ResetSql.RecaptionSet} WHERE id IN @chunk",
                     new { chunk, provider = choice?.Provider, model = choice?.Model }, transaction);
             await connection.ExecuteAsync("""
                 INSERT INTO recaption_jobs (id, created_at, provider, model, search, state, total)
@@ -139,7 +120,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             await BulkInsert.RunAsync(connection, transaction, "recaption_job_images (job_id, image_id)",
                 ids.Select(id => new object?[] { jobId, id }).ToList());
             await BulkInsert.RunAsync(connection, transaction, "outbox (object_key, created_at)",
-                images.Select(i => new object?[] { rawKeyOf(ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)), now }).ToList());
+                images.Select(i => new object?[] { rawKeyOf(ImageRow.ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)), now }).ToList());
             await FeedVersions.AppendAsync(connection, transaction, ids, now);
             return images.Count;
         }, cancellationToken);
@@ -164,34 +145,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             ) p
             WHERE j.id = @jobId
             """, new { jobId }, cancellationToken: cancellationToken));
-        if (row is null) return null;
-        return new RecaptionJob(
-            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
-            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
-            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
-    }
-
-    /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
-    private const string RecaptionSet = """
-        caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
-        caption_started_at = NULL, caption_finished_at = NULL,
-        caption_request_provider = @provider, caption_request_model = @model,
-        caption_generation = caption_generation + 1
-        """;
-
-    private sealed class JobRow
-    {
-        public string Id { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? Provider { get; set; }
-        public string? Model { get; set; }
-        public string? Search { get; set; }
-        public string? State { get; set; }
-        public long Total { get; set; }
-        public long Present { get; set; }
-        public long Done { get; set; }
-        public long Failed { get; set; }
+        return row?.ToJob();
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
@@ -225,9 +179,6 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
 
     private static Task AppendOutboxAsync(MySqlConnection connection, MySqlTransaction transaction, string rawKey, long now) =>
         connection.ExecuteAsync("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)", new { rawKey, now }, transaction);
-
-    private static ImageId ParseId(string id) =>
-        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -1,3 +1,4 @@
+using Annotator.Catalog.Sql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -38,7 +39,7 @@ public sealed class PostgresCatalogOptionsValidation : IValidateOptions<Postgres
     {
         try
         {
-            return PostgresConnectionString.ReadPassword(path).Length == 0 ? "is empty: it must hold the database password" : null;
+            return ConnectionSettings.ReadPassword(path).Length == 0 ? "is empty: it must hold the database password" : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

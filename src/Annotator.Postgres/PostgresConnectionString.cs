@@ -8,9 +8,7 @@ public static class PostgresConnectionString
     public static NpgsqlConnectionStringBuilder From(PostgresCatalogOptions options)
     {
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-        if (options.PasswordFile.Length > 0) builder.Password = ReadPassword(options.PasswordFile);
+        if (options.FilePassword() is { } password) builder.Password = password;
         return builder;
     }
-
-    public static string ReadPassword(string path) => File.ReadAllText(path).Trim();
 }

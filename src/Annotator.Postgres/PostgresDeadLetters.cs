@@ -1,3 +1,4 @@
+using Annotator.Catalog.Sql;
 using Annotator.Events;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +10,6 @@ namespace Annotator.Catalog.Postgres;
 public sealed class PostgresDeadLetters(
     [FromKeyedServices(PostgresRegistration.DataSourceKey)] NpgsqlDataSource dataSource, TimeProvider time) : IDeadLetters
 {
-    private const string Columns = "id, subscriber, object_key, attempts, reason, created_at";
-
     public async Task AddAsync(string subscriber, ObjectCreated @event, int attempts, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -22,8 +21,8 @@ public sealed class PostgresDeadLetters(
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(string? key, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM dead_letters WHERE @key::text IS NULL OR object_key = @key ORDER BY id DESC LIMIT @limit",
+        var rows = await connection.QueryAsync<DeadLetterRow>(new CommandDefinition(
+            $"SELECT {DeadLetterRow.Columns} FROM dead_letters WHERE @key::text IS NULL OR object_key = @key ORDER BY id DESC LIMIT @limit",
             new { key, limit }, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToDeadLetter())];
     }
@@ -31,21 +30,8 @@ public sealed class PostgresDeadLetters(
     public async Task<DeadLetter?> TakeAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"DELETE FROM dead_letters WHERE id = @id RETURNING {Columns}", new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<DeadLetterRow>(new CommandDefinition(
+            $"DELETE FROM dead_letters WHERE id = @id RETURNING {DeadLetterRow.Columns}", new { id }, cancellationToken: cancellationToken));
         return row?.ToDeadLetter();
-    }
-
-    private sealed class Row
-    {
-        public long Id { get; set; }
-        public string Subscriber { get; set; } = "";
-        public string ObjectKey { get; set; } = "";
-        public long Attempts { get; set; }
-        public string Reason { get; set; } = "";
-        public long CreatedAt { get; set; }
-
-        public DeadLetter ToDeadLetter() =>
-            new(Id, Subscriber, new ObjectCreated(ObjectKey), (int)Attempts, Reason, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
     }
 }

@@ -57,12 +57,11 @@ public sealed class PostgresImageCatalog(
             parameters.Add("before", before.ToString());
         }
         parameters.Add("limit", query.Limit + 1);
-        var sql = $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+        var sql = $"SELECT {ImageRow.Columns} FROM images {ImageFilter.Where(where)} ORDER BY id DESC LIMIT @limit";
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
-        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+        return ImageRow.Page(rows, query.Limit);
     }
 
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
@@ -74,48 +73,29 @@ public sealed class PostgresImageCatalog(
             where.Add("search @@ to_tsquery('simple', @match)");
             parameters.Add("match", match);
         }
-        if (state is { } wanted)
-        {
-            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
-            var pairs = WorkStates.PairsOf(wanted).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')");
-            where.Add($"(thumb_state, caption_state) IN (VALUES {string.Join(", ", pairs)})");
-        }
+        if (state is { } wanted) where.Add($"(thumb_state, caption_state) IN (VALUES {ImageFilter.StatePairs(wanted)})");
         return where;
     }
 
-    private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
-
     public async Task<WorkClaim> ClaimAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         var now = Now();
-        var args = new { id = id.ToString(), now, owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds };
+        var args = new { id = id.ToString(), now, owner = lease.Owner, until = ClaimSql.Until(now, lease) };
         return await dataSource.WriteAsync(async (connection, transaction) =>
         {
             // Concurrent claimers queue on the row lock; each re-checks the condition on the winner's row and finds it taken.
-            var claimed = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition($"""
-                UPDATE images SET {p}_state = 'processing', {p}_started_at = @now, {p}_finished_at = NULL,
-                                  {p}_attempts = {p}_attempts + 1, {p}_error = NULL, {p}_lease_owner = @owner, {p}_lease_until = @until
-                WHERE id = @id AND {p}_state IN ('pending', 'processing')
-                  AND ({p}_lease_owner IS NULL OR {p}_lease_owner = @owner OR {p}_lease_until <= @now)
-                RETURNING {ImageRow.Columns}
-                """, args, transaction, cancellationToken: cancellationToken));
+            var claimed = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+                $"{ClaimSql.Claim(p)} RETURNING {ImageRow.Columns}", args, transaction, cancellationToken: cancellationToken));
             if (claimed is null)
-            {
-                var held = await connection.QuerySingleOrDefaultAsync<(string State, long? Until)?>(new CommandDefinition(
-                    $"SELECT {p}_state, {p}_lease_until FROM images WHERE id = @id", args, transaction, cancellationToken: cancellationToken));
-                return held is { State: "pending" or "processing", Until: { } until }
-                    ? new WorkClaim(ClaimOutcome.Busy, BusyUntil: DateTimeOffset.FromUnixTimeMilliseconds(until))
-                    : WorkClaim.Nothing;
-            }
+                return ClaimSql.NotClaimed(await connection.QuerySingleOrDefaultAsync<(string State, long? Until)?>(new CommandDefinition(
+                    ClaimSql.Holder(p), args, transaction, cancellationToken: cancellationToken)));
             var attempts = work == Work.Thumbnail ? claimed.ThumbAttempts : claimed.CaptionAttempts;
             if (attempts > WorkAttempts.Max)
             {
                 // Earlier attempts never finished: each one took its process down with it. Stop here.
-                await connection.ExecuteAsync(new CommandDefinition($"""
-                    UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason, {p}_lease_owner = NULL, {p}_lease_until = NULL
-                    WHERE id = @id
-                    """, new { args.id, now, reason = WorkAttempts.Exhausted }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    ClaimSql.Exhaust(p), new { args.id, now, reason = WorkAttempts.Exhausted }, transaction, cancellationToken: cancellationToken));
                 await ChangedAsync(connection, transaction, [args.id], now, cancellationToken);
                 return WorkClaim.Nothing;
             }
@@ -127,18 +107,17 @@ public sealed class PostgresImageCatalog(
 
     public async Task<bool> RenewAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         var now = Now();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition($"""
-            UPDATE images SET {p}_lease_until = @until WHERE id = @id AND {p}_lease_owner = @owner
-            """, new { id = id.ToString(), owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds },
+        return await connection.ExecuteAsync(new CommandDefinition(
+            ClaimSql.Renew(p), new { id = id.ToString(), owner = lease.Owner, until = ClaimSql.Until(now, lease) },
             cancellationToken: cancellationToken)) > 0;
     }
 
     public async Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         await dataSource.WriteAsync(async (connection, transaction) =>
         {
             var args = new { id = id.ToString(), owner };
@@ -152,30 +131,20 @@ public sealed class PostgresImageCatalog(
     }
 
     public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL", new(), cancellationToken);
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
 
-    public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
-        FinishAsync(id, "caption", owner, generation, """
-            caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
-            caption_text = @Text, caption_tags = @Tags, caption_provider = @Provider, caption_model = @Model,
-            caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
-            caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
-            caption_request_provider = NULL, caption_request_model = NULL, search_caption = @SearchCaption
-            """,
-            new DynamicParameters(new
-            {
-                caption.Text, Tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model, caption.LatencyMs,
-                caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
-                SearchCaption = SearchWords.Of([caption.Text, .. caption.Tags]),
-            }), cancellationToken);
+    public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken)
+    {
+        var values = new DynamicParameters(CompletionSql.CaptionValues(caption));
+        values.Add("SearchCaption", SearchWords.Of([caption.Text, .. caption.Tags]));
+        return FinishAsync(id, "caption", owner, generation, $"{CompletionSql.CaptionDone}, search_caption = @SearchCaption", values, cancellationToken);
+    }
 
     public Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'failed', thumb_finished_at = @now, thumb_error = @reason",
-            new DynamicParameters(new { reason }), cancellationToken);
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailFailed, new DynamicParameters(new { reason }), cancellationToken);
 
     public Task FailCaptionAsync(ImageId id, string owner, long generation, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(id, "caption", owner, generation, "caption_state = 'failed', caption_finished_at = @now, caption_error = @reason",
-            new DynamicParameters(new { reason }), cancellationToken);
+        FinishAsync(id, "caption", owner, generation, CompletionSql.CaptionFailed, new DynamicParameters(new { reason }), cancellationToken);
 
     /// <summary>
     /// Ends the owner's claim with <paramref name="set"/>, or, when the claim is another's now or (captions) a newer
@@ -187,11 +156,8 @@ public sealed class PostgresImageCatalog(
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var current = generation is null ? "" : " AND caption_generation = @generation";
-            var stored = await connection.ExecuteAsync(new CommandDefinition($"""
-                UPDATE images SET {set}, {p}_lease_owner = NULL, {p}_lease_until = NULL
-                WHERE id = @id AND {p}_lease_owner = @owner{current}
-                """, parameters, transaction, cancellationToken: cancellationToken)) > 0;
+            var stored = await connection.ExecuteAsync(new CommandDefinition(
+                CompletionSql.Finish(p, set, generation), parameters, transaction, cancellationToken: cancellationToken)) > 0;
             if (stored)
             {
                 await ChangedAsync(connection, transaction, [id.ToString()], now, cancellationToken);
@@ -205,33 +171,21 @@ public sealed class PostgresImageCatalog(
 
     private static Task<int> EndClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string p, string id, string owner, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE images SET {p}_lease_owner = NULL, {p}_lease_until = NULL WHERE id = @id AND {p}_lease_owner = @owner",
-            new { id, owner }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(ClaimSql.EndClaim(p), new { id, owner }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>Of concurrent retries the first to lock the row resets it; the others re-check, find nothing failed, and stop.</summary>
     public Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken) =>
-        dataSource.WriteAsync(async (connection, transaction) =>
-        {
-            // Of concurrent retries the first to lock the row resets it; the others re-check, find nothing failed, and stop.
-            var updated = await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE images SET
-                    thumb_state = CASE thumb_state WHEN 'failed' THEN 'pending' ELSE thumb_state END,
-                    thumb_attempts = CASE thumb_state WHEN 'failed' THEN 0 ELSE thumb_attempts END,
-                    caption_state = CASE caption_state WHEN 'failed' THEN 'pending' ELSE caption_state END,
-                    caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END
-                WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
-                """, new { id = id.ToString() }, transaction, cancellationToken: cancellationToken));
-            if (updated == 0) return false;
-            await AppendOutboxAsync(connection, transaction, [rawKey], Now(), cancellationToken);
-            await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken);
-            return true;
-        }, cancellationToken);
+        RestartAsync(id, rawKey, ResetSql.Retry, new { id = id.ToString() }, cancellationToken);
 
     public Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken) =>
+        RestartAsync(id, rawKey, $"UPDATE images SET {ResetSql.RecaptionSet} WHERE id = @id",
+            new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, cancellationToken);
+
+    /// <summary>Resets one image's work with <paramref name="update"/>; when it matched, the work starts again (outbox) and the change is recorded.</summary>
+    private Task<bool> RestartAsync(ImageId id, string rawKey, string update, object parameters, CancellationToken cancellationToken) =>
         dataSource.WriteAsync(async (connection, transaction) =>
         {
-            var updated = await connection.ExecuteAsync(new CommandDefinition($"UPDATE images SET {RecaptionSet} WHERE id = @id",
-                new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction, cancellationToken: cancellationToken));
+            var updated = await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken));
             if (updated == 0) return false;
             await AppendOutboxAsync(connection, transaction, [rawKey], Now(), cancellationToken);
             await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken);
@@ -251,8 +205,8 @@ public sealed class PostgresImageCatalog(
                 new { cutoff = now - (long)RecaptionJob.Retention.TotalMilliseconds }, transaction, cancellationToken: cancellationToken));
             // Rows are locked in id order, so two bulk re-captions over the same images queue instead of deadlocking.
             var images = (await connection.QueryAsync<(string Id, string Format)>(new CommandDefinition($"""
-                UPDATE images SET {RecaptionSet}
-                WHERE id IN (SELECT id FROM images {Where(where)} ORDER BY id FOR UPDATE)
+                UPDATE images SET {ResetSql.RecaptionSet}
+                WHERE id IN (SELECT id FROM images {ImageFilter.Where(where)} ORDER BY id FOR UPDATE)
                 RETURNING id, format
                 """, parameters, transaction, cancellationToken: cancellationToken))).AsList();
             var ids = images.Select(i => i.Id).ToArray();
@@ -265,7 +219,7 @@ public sealed class PostgresImageCatalog(
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO recaption_job_images (job_id, image_id) SELECT @jobId, unnest(@ids)", new { jobId, ids }, transaction,
                 cancellationToken: cancellationToken));
-            await AppendOutboxAsync(connection, transaction, [.. images.Select(i => rawKeyOf(ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)))], now,
+            await AppendOutboxAsync(connection, transaction, [.. images.Select(i => rawKeyOf(ImageRow.ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)))], now,
                 cancellationToken);
             await ChangedAsync(connection, transaction, ids, now, cancellationToken);
             return ids.Length;
@@ -287,34 +241,7 @@ public sealed class PostgresImageCatalog(
             WHERE j.id = @jobId
             GROUP BY j.id
             """, new { jobId }, cancellationToken: cancellationToken));
-        if (row is null) return null;
-        return new RecaptionJob(
-            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
-            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
-            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
-    }
-
-    /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
-    private const string RecaptionSet = """
-        caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
-        caption_started_at = NULL, caption_finished_at = NULL,
-        caption_request_provider = @provider, caption_request_model = @model,
-        caption_generation = caption_generation + 1
-        """;
-
-    private sealed class JobRow
-    {
-        public string Id { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? Provider { get; set; }
-        public string? Model { get; set; }
-        public string? Search { get; set; }
-        public string? State { get; set; }
-        public long Total { get; set; }
-        public long Present { get; set; }
-        public long Done { get; set; }
-        public long Failed { get; set; }
+        return row?.ToJob();
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
@@ -343,12 +270,7 @@ public sealed class PostgresImageCatalog(
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT version FROM feed_counter", cancellationToken: cancellationToken));
     }
 
-    private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
-
-    private static ImageId ParseId(string id) =>
-        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
-
-    private static Task<int> AppendOutboxAsync(
+private static Task<int> AppendOutboxAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string[] rawKeys, long now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO outbox (object_key, created_at) SELECT unnest(@rawKeys), @now", new { rawKeys, now }, transaction, cancellationToken: cancellationToken));
@@ -384,9 +306,7 @@ public sealed class PostgresImageCatalog(
         var rows = await connection.QueryAsync<(long Version, string ImageId, bool Deleted, long ChangedAt)>(new CommandDefinition(
             "SELECT version, image_id, deleted, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
             new { afterVersion, limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new ImageChange(
-            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
-            r.Deleted, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+        return [.. rows.Select(r => ChangeRow.ToChange(r.Version, r.ImageId, r.Deleted, r.ChangedAt))];
     }
 
     public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)

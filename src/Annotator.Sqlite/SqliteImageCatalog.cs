@@ -53,12 +53,11 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             parameters.Add("before", before.ToString());
         }
         parameters.Add("limit", query.Limit + 1);
-        var sql = $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+        var sql = $"SELECT {ImageRow.Columns} FROM images {ImageFilter.Where(where)} ORDER BY id DESC LIMIT @limit";
 
         using var connection = database.Open();
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
-        var items = rows.Take(query.Limit).Select(r => r.ToRecord()).ToList();
-        return new ImagePage(items, rows.Count > query.Limit ? items[^1].Id : null);
+        return ImageRow.Page(rows, query.Limit);
     }
 
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
@@ -70,63 +69,40 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             where.Add("seq IN (SELECT rowid FROM images_fts WHERE images_fts MATCH @match)");
             parameters.Add("match", match);
         }
-        if (state is { } wanted)
-        {
-            // The domain's rule (WorkStates.Combine) as the state pairs it gives, not a copy of it in SQL.
-            var pairs = WorkStates.PairsOf(wanted).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')");
-            where.Add($"(thumb_state, caption_state) IN (VALUES {string.Join(", ", pairs)})");
-        }
+        if (state is { } wanted) where.Add($"(thumb_state, caption_state) IN (VALUES {ImageFilter.StatePairs(wanted)})");
         return where;
     }
 
-    private static string Where(List<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
-
     public async Task<WorkClaim> ClaimAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         var now = Now();
         return await database.WriteAsync((connection, transaction) =>
         {
-            var args = new { id = id.ToString(), now, owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds };
-            var attempts = connection.ExecuteScalar<long?>($"""
-                UPDATE images SET {p}_state = 'processing', {p}_started_at = @now, {p}_finished_at = NULL,
-                                  {p}_attempts = {p}_attempts + 1, {p}_error = NULL, {p}_lease_owner = @owner, {p}_lease_until = @until
-                WHERE id = @id AND {p}_state IN ('pending', 'processing')
-                  AND ({p}_lease_owner IS NULL OR {p}_lease_owner = @owner OR {p}_lease_until <= @now)
-                RETURNING {p}_attempts
-                """, args, transaction);
+            var args = new { id = id.ToString(), now, owner = lease.Owner, until = ClaimSql.Until(now, lease) };
+            var attempts = connection.ExecuteScalar<long?>($"{ClaimSql.Claim(p)} RETURNING {p}_attempts", args, transaction);
             if (attempts is null)
-            {
-                var held = connection.QuerySingleOrDefault<(string State, long? Until)?>(
-                    $"SELECT {p}_state, {p}_lease_until FROM images WHERE id = @id", args, transaction);
-                return held is { State: "pending" or "processing", Until: { } until }
-                    ? new WorkClaim(ClaimOutcome.Busy, BusyUntil: DateTimeOffset.FromUnixTimeMilliseconds(until))
-                    : WorkClaim.Nothing;
-            }
+                return ClaimSql.NotClaimed(connection.QuerySingleOrDefault<(string State, long? Until)?>(ClaimSql.Holder(p), args, transaction));
             Changed(connection, transaction, args.id, now);
             if (attempts <= WorkAttempts.Max)
                 return new WorkClaim(ClaimOutcome.Claimed, Get(connection, transaction, args.id));
             // Earlier attempts never finished: each one took its process down with it. Stop here.
-            connection.Execute($"""
-                UPDATE images SET {p}_state = 'failed', {p}_finished_at = @now, {p}_error = @reason, {p}_lease_owner = NULL, {p}_lease_until = NULL
-                WHERE id = @id
-                """, new { args.id, now, reason = WorkAttempts.Exhausted }, transaction);
+            connection.Execute(ClaimSql.Exhaust(p), new { args.id, now, reason = WorkAttempts.Exhausted }, transaction);
             return WorkClaim.Nothing;
         }, cancellationToken);
     }
 
     public async Task<bool> RenewAsync(ImageId id, Work work, WorkLease lease, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         var now = Now();
-        return await database.WriteAsync((connection, transaction) => connection.Execute($"""
-            UPDATE images SET {p}_lease_until = @until WHERE id = @id AND {p}_lease_owner = @owner
-            """, new { id = id.ToString(), owner = lease.Owner, until = now + (long)lease.Duration.TotalMilliseconds }, transaction), cancellationToken) > 0;
+        return await database.WriteAsync((connection, transaction) => connection.Execute(
+            ClaimSql.Renew(p), new { id = id.ToString(), owner = lease.Owner, until = ClaimSql.Until(now, lease) }, transaction), cancellationToken) > 0;
     }
 
     public async Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken)
     {
-        var p = Prefix(work);
+        var p = ClaimSql.Prefix(work);
         await database.WriteAsync((connection, transaction) =>
         {
             var args = new { id = id.ToString(), owner };
@@ -141,29 +117,16 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     }
 
     public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL", new(), cancellationToken);
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
 
     public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
-        FinishAsync(id, "caption", owner, generation, """
-            caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
-            caption_text = @Text, caption_tags = @Tags, caption_provider = @Provider, caption_model = @Model,
-            caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
-            caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,
-            caption_request_provider = NULL, caption_request_model = NULL
-            """,
-            new DynamicParameters(new
-            {
-                caption.Text, Tags = ImageRow.TagsJson(caption.Tags), caption.Provider, caption.Model, caption.LatencyMs,
-                caption.InputTokens, caption.OutputTokens, caption.Attempts, caption.FallbackReason,
-            }), cancellationToken);
+        FinishAsync(id, "caption", owner, generation, CompletionSql.CaptionDone, new DynamicParameters(CompletionSql.CaptionValues(caption)), cancellationToken);
 
     public Task FailThumbnailAsync(ImageId id, string owner, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, "thumb_state = 'failed', thumb_finished_at = @now, thumb_error = @reason",
-            new DynamicParameters(new { reason }), cancellationToken);
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailFailed, new DynamicParameters(new { reason }), cancellationToken);
 
     public Task FailCaptionAsync(ImageId id, string owner, long generation, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(id, "caption", owner, generation, "caption_state = 'failed', caption_finished_at = @now, caption_error = @reason",
-            new DynamicParameters(new { reason }), cancellationToken);
+        FinishAsync(id, "caption", owner, generation, CompletionSql.CaptionFailed, new DynamicParameters(new { reason }), cancellationToken);
 
     /// <summary>
     /// Ends the owner's claim with <paramref name="set"/>, or, when the claim is another's now or (captions) a newer
@@ -175,11 +138,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var current = generation is null ? "" : " AND caption_generation = @generation";
-            var stored = connection.Execute($"""
-                UPDATE images SET {set}, {p}_lease_owner = NULL, {p}_lease_until = NULL
-                WHERE id = @id AND {p}_lease_owner = @owner{current}
-                """, parameters, transaction) > 0;
+            var stored = connection.Execute(CompletionSql.Finish(p, set, generation), parameters, transaction) > 0;
             if (stored)
             {
                 Changed(connection, transaction, id.ToString(), now);
@@ -191,42 +150,25 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         }, cancellationToken);
 
     private static void EndClaim(SqliteConnection connection, SqliteTransaction transaction, string p, string id, string owner) =>
-        connection.Execute($"UPDATE images SET {p}_lease_owner = NULL, {p}_lease_until = NULL WHERE id = @id AND {p}_lease_owner = @owner",
-            new { id, owner }, transaction);
+        connection.Execute(ClaimSql.EndClaim(p), new { id, owner }, transaction);
 
-    public async Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken)
-    {
-        var found = await database.WriteAsync((connection, transaction) =>
+    public Task<bool> RetryAsync(ImageId id, string rawKey, CancellationToken cancellationToken) =>
+        RestartAsync(id, rawKey, ResetSql.Retry, new { id = id.ToString() }, cancellationToken);
+
+    public Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken) =>
+        RestartAsync(id, rawKey, $"UPDATE images SET {ResetSql.RecaptionSet} WHERE id = @id",
+            new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, cancellationToken);
+
+    /// <summary>Resets one image's work with <paramref name="update"/>; when it matched, the work starts again (outbox) and the change is recorded.</summary>
+    private Task<bool> RestartAsync(ImageId id, string rawKey, string update, object parameters, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) =>
         {
-            var updated = connection.Execute("""
-                UPDATE images SET
-                    thumb_state = CASE thumb_state WHEN 'failed' THEN 'pending' ELSE thumb_state END,
-                    thumb_attempts = CASE thumb_state WHEN 'failed' THEN 0 ELSE thumb_attempts END,
-                    caption_state = CASE caption_state WHEN 'failed' THEN 'pending' ELSE caption_state END,
-                    caption_attempts = CASE caption_state WHEN 'failed' THEN 0 ELSE caption_attempts END
-                WHERE id = @id AND 'failed' IN (thumb_state, caption_state)
-                """, new { id = id.ToString() }, transaction);
+            var updated = connection.Execute(update, parameters, transaction);
             if (updated == 0) return false;
             AppendOutbox(connection, transaction, rawKey, Now());
             Changed(connection, transaction, id.ToString(), Now());
             return true;
         }, cancellationToken);
-        return found;
-    }
-
-    public async Task<bool> RecaptionAsync(ImageId id, string rawKey, CaptionChoice? choice, CancellationToken cancellationToken)
-    {
-        var found = await database.WriteAsync((connection, transaction) =>
-        {
-            var updated = connection.Execute($"UPDATE images SET {RecaptionSet} WHERE id = @id",
-                new { id = id.ToString(), provider = choice?.Provider, model = choice?.Model }, transaction);
-            if (updated == 0) return false;
-            AppendOutbox(connection, transaction, rawKey, Now());
-            Changed(connection, transaction, id.ToString(), Now());
-            return true;
-        }, cancellationToken);
-        return found;
-    }
 
     public async Task<RecaptionJob> RecaptionAllAsync(
         string? search, WorkState? state, CaptionChoice? choice, Func<ImageId, ImageFormat, string> rawKeyOf, CancellationToken cancellationToken)
@@ -240,7 +182,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             connection.Execute("DELETE FROM recaption_jobs WHERE created_at < @cutoff",
                 new { cutoff = now - (long)RecaptionJob.Retention.TotalMilliseconds }, transaction);
             var images = connection.Query<(string Id, string Format)>(
-                $"UPDATE images SET {RecaptionSet} {Where(where)} RETURNING id, format", parameters, transaction).AsList();
+                $"UPDATE images SET {ResetSql.RecaptionSet} {ImageFilter.Where(where)} RETURNING id, format", parameters, transaction).AsList();
             connection.Execute("""
                 INSERT INTO recaption_jobs (id, created_at, provider, model, search, state, total)
                 VALUES (@jobId, @now, @provider, @model, @search, @state, @total)
@@ -251,8 +193,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             connection.Execute("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)",
                 images.Select(i => new
                 {
-                    rawKey = rawKeyOf(ImageId.TryParse(i.Id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{i.Id}' in the catalog."),
-                        Enum.Parse<ImageFormat>(i.Format)),
+                    rawKey = rawKeyOf(ImageRow.ParseId(i.Id), Enum.Parse<ImageFormat>(i.Format)),
                     now,
                 }), transaction);
             foreach (var image in images) Changed(connection, transaction, image.Id, now);
@@ -275,34 +216,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             WHERE j.id = @jobId
             GROUP BY j.id
             """, new { jobId }, cancellationToken: cancellationToken));
-        if (row is null) return null;
-        return new RecaptionJob(
-            row.Id, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
-            row.Provider is null && row.Model is null ? null : new CaptionChoice(row.Provider, row.Model),
-            row.Search, WorkStates.TryParse(row.State, out var s) ? s : null,
-            (int)row.Total, (int)row.Done, (int)row.Failed, (int)(row.Total - row.Present));
-    }
-
-    /// <summary>Back to pending for a new caption by the chosen captioner; the current caption stays.</summary>
-    private const string RecaptionSet = """
-        caption_state = 'pending', caption_attempts = 0, caption_error = NULL,
-        caption_started_at = NULL, caption_finished_at = NULL,
-        caption_request_provider = @provider, caption_request_model = @model,
-        caption_generation = caption_generation + 1
-        """;
-
-    private sealed class JobRow
-    {
-        public string Id { get; set; } = "";
-        public long CreatedAt { get; set; }
-        public string? Provider { get; set; }
-        public string? Model { get; set; }
-        public string? Search { get; set; }
-        public string? State { get; set; }
-        public long Total { get; set; }
-        public long Present { get; set; }
-        public long Done { get; set; }
-        public long Failed { get; set; }
+        return row?.ToJob();
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
@@ -331,8 +245,6 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM outbox", cancellationToken: cancellationToken));
     }
 
-    private static string Prefix(Work work) => work == Work.Thumbnail ? "thumb" : "caption";
-
     private static void AppendOutbox(SqliteConnection connection, SqliteTransaction transaction, string rawKey, long now) =>
         connection.Execute("INSERT INTO outbox (object_key, created_at) VALUES (@rawKey, @now)", new { rawKey, now }, transaction);
 
@@ -356,9 +268,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         var rows = await connection.QueryAsync<(long Version, string ImageId, bool Deleted, long ChangedAt)>(new CommandDefinition(
             "SELECT version, image_id, deleted, changed_at FROM image_changes WHERE version > @afterVersion ORDER BY version LIMIT @limit",
             new { afterVersion, limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new ImageChange(
-            r.Version, ImageId.TryParse(r.ImageId, out var id) ? id : throw new InvalidDataException($"Bad image Id '{r.ImageId}' in the change feed."),
-            r.Deleted, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedAt)))];
+        return [.. rows.Select(r => ChangeRow.ToChange(r.Version, r.ImageId, r.Deleted, r.ChangedAt))];
     }
 
     public async Task<long> LatestVersionAsync(CancellationToken cancellationToken)

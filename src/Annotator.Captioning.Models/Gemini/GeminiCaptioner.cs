@@ -38,21 +38,8 @@ public sealed class GeminiCaptioner(
         message.Headers.Add(KeyHeader, key);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw ProviderErrors.Unreachable(DisplayName, _options.BaseUri, e);
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode) throw Error(response, text, key, model);
-            return Read(text, model);
-        }
+        return await ProviderHttp.SendAsync(http, message, DisplayName, _options.BaseUri,
+            (response, text) => Error(response, text, key, model), text => Read(text, model), cancellationToken);
     }
 
     private JsonObject Body(CaptionRequest request)
@@ -80,28 +67,17 @@ public sealed class GeminiCaptioner(
 
     private Caption Read(string body, string model)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new ProviderException(CaptionFailure.BadReply, $"Gemini sent a reply that is not valid JSON ({e.Message})", transient: true, inner: e);
-        }
-        using var _ = document;
+        using var document = ProviderReply.ParseObject(body, DisplayName);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-            throw new ProviderException(CaptionFailure.BadReply, "Gemini sent a reply that is not a JSON object", transient: true);
 
-        if (root.TryGetProperty("promptFeedback", out var feedback) && String(feedback, "blockReason") is { } blocked)
+        if (root.TryGetProperty("promptFeedback", out var feedback) && ProviderReply.Text(feedback, "blockReason") is { } blocked)
             throw new ProviderException(CaptionFailure.Blocked,
-                $"Gemini blocked the image ({blocked}{Suffix(String(feedback, "blockReasonMessage"))}); it will not caption it", transient: false);
+                $"Gemini blocked the image ({blocked}{Suffix(ProviderReply.Text(feedback, "blockReasonMessage"))}); it will not caption it", transient: false);
 
         if (!root.TryGetProperty("candidates", out var candidates) || candidates.ValueKind != JsonValueKind.Array || candidates.GetArrayLength() == 0)
             throw new ProviderException(CaptionFailure.BadReply, "Gemini sent a reply without candidates", transient: true);
         var candidate = candidates[0];
-        var finish = String(candidate, "finishReason");
+        var finish = ProviderReply.Text(candidate, "finishReason");
         var text = string.Concat(Parts(candidate));
         if (text.Trim().Length == 0 && finish is not null && WithheldReasons.Contains(finish))
             throw new ProviderException(CaptionFailure.Blocked, $"Gemini withheld the caption (finishReason {finish}); it will not caption this image", transient: false);
@@ -110,9 +86,9 @@ public sealed class GeminiCaptioner(
         int? input = null, output = null;
         if (root.TryGetProperty("usageMetadata", out var usage))
         {
-            input = Int(usage, "promptTokenCount");
-            var candidatesTokens = Int(usage, "candidatesTokenCount");
-            var thoughts = Int(usage, "thoughtsTokenCount");
+            input = ProviderReply.Int(usage, "promptTokenCount");
+            var candidatesTokens = ProviderReply.Int(usage, "candidatesTokenCount");
+            var thoughts = ProviderReply.Int(usage, "thoughtsTokenCount");
             output = candidatesTokens is null && thoughts is null ? null : (candidatesTokens ?? 0) + (thoughts ?? 0);
         }
         return new Caption
@@ -121,7 +97,7 @@ public sealed class GeminiCaptioner(
             Tags = tags,
             Provider = Provider,
             // The version that really answered, which an alias such as gemini-flash-latest does not say.
-            Model = String(root, "modelVersion") is { Length: > 0 } version ? version : model,
+            Model = ProviderReply.Text(root, "modelVersion") is { Length: > 0 } version ? version : model,
             InputTokens = input,
             OutputTokens = output,
         };
@@ -134,7 +110,7 @@ public sealed class GeminiCaptioner(
         foreach (var part in parts.EnumerateArray())
         {
             if (part.TryGetProperty("thought", out var thought) && thought.ValueKind == JsonValueKind.True) continue;
-            if (String(part, "text") is { } text) yield return text;
+            if (ProviderReply.Text(part, "text") is { } text) yield return text;
         }
     }
 
@@ -150,19 +126,19 @@ public sealed class GeminiCaptioner(
             if (error.ValueKind == JsonValueKind.Array && error.GetArrayLength() > 0) error = error[0]; // some proxies wrap it
             if (error.TryGetProperty("error", out error))
             {
-                statusName = String(error, "status");
-                message = String(error, "message");
+                statusName = ProviderReply.Text(error, "status");
+                message = ProviderReply.Text(error, "message");
                 if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
                     foreach (var detail in details.EnumerateArray())
                     {
-                        reason ??= String(detail, "reason");
-                        retryDelay ??= ProviderErrors.ProtoDuration(String(detail, "retryDelay"));
+                        reason ??= ProviderReply.Text(detail, "reason");
+                        retryDelay ??= ProviderErrors.ProtoDuration(ProviderReply.Text(detail, "retryDelay"));
                     }
             }
         }
         catch (JsonException)
         {
-            message = body.Length > 0 && !body.TrimStart().StartsWith('<') ? body : response.ReasonPhrase;
+            message = ProviderErrors.PlainMessage(body, response.ReasonPhrase);
         }
         retryDelay ??= ProviderErrors.RetryAfter(response.Headers, time);
 
@@ -172,12 +148,6 @@ public sealed class GeminiCaptioner(
         return ProviderErrors.FromStatus(status, DisplayName, statusName, message, retryDelay, hint, model,
             $"check {_options.Path("Model")}", key, treatAs: wrongKey ? 401 : null);
     }
-
-    private static string? String(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static int? Int(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     private static string Suffix(string? text) => string.IsNullOrWhiteSpace(text) ? "" : ": " + ProviderErrors.Clean(text, null);
 }

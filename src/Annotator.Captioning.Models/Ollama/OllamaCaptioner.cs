@@ -41,50 +41,26 @@ public sealed class OllamaCaptioner(
         };
         if (key is not null) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw ProviderErrors.Unreachable(DisplayName, _options.BaseUri, e, "; is `ollama serve` running there?");
-        }
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode) throw Error(response, body, key);
-            return Read(body);
-        }
+        return await ProviderHttp.SendAsync(http, message, DisplayName, _options.BaseUri,
+            (response, body) => Error(response, body, key), Read, cancellationToken, unreachableHint: "; is `ollama serve` running there?");
     }
 
     private Caption Read(string body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that is not valid JSON ({e.Message})", transient: true, inner: e);
-        }
-        using var _ = document;
+        using var document = ProviderReply.ParseObject(body, DisplayName);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-            throw new ProviderException(CaptionFailure.BadReply, $"{DisplayName} sent a reply that is not a JSON object", transient: true);
-        if (Text(root, "error") is { } error)
+        if (ProviderReply.Text(root, "error") is { } error)
             throw new ProviderException(CaptionFailure.Unavailable, $"{DisplayName} failed: {ProviderErrors.Clean(error, null)}", transient: true);
-        var content = root.TryGetProperty("message", out var reply) ? Text(reply, "content") : null;
+        var content = root.TryGetProperty("message", out var reply) ? ProviderReply.Text(reply, "content") : null;
         var (caption, tags) = CaptionReply.Parse(content, DisplayName);
         return new Caption
         {
             Text = caption,
             Tags = tags,
             Provider = Provider,
-            Model = Text(root, "model") is { Length: > 0 } model ? model : Model,
-            InputTokens = Int(root, "prompt_eval_count"),
-            OutputTokens = Int(root, "eval_count"),
+            Model = ProviderReply.Text(root, "model") is { Length: > 0 } model ? model : Model,
+            InputTokens = ProviderReply.Int(root, "prompt_eval_count"),
+            OutputTokens = ProviderReply.Int(root, "eval_count"),
         };
     }
 
@@ -94,20 +70,14 @@ public sealed class OllamaCaptioner(
         try
         {
             using var document = JsonDocument.Parse(body);
-            message = document.RootElement.ValueKind == JsonValueKind.Object ? Text(document.RootElement, "error") : null;
+            message = document.RootElement.ValueKind == JsonValueKind.Object ? ProviderReply.Text(document.RootElement, "error") : null;
         }
         catch (JsonException)
         {
-            message = body.Length > 0 && !body.TrimStart().StartsWith('<') ? body : response.ReasonPhrase;
+            message = ProviderErrors.PlainMessage(body, response.ReasonPhrase);
         }
         var keyHint = key is null ? $"the server wants a key: {ProviderKeys.HowToSet(Provider)}" : $"check {ProviderKeys.Variable(Provider)}";
         return ProviderErrors.FromStatus((int)response.StatusCode, DisplayName, null, message, ProviderErrors.RetryAfter(response.Headers, time),
             keyHint, Model, $"run `ollama pull {Model}` on that server, or check {_options.Path("Model")}", key);
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static int? Int(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 }

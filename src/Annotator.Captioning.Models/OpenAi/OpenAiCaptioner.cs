@@ -112,15 +112,15 @@ public sealed class OpenAiCaptioner(
                 if (inner.ValueKind == JsonValueKind.String) message = inner.GetString();
                 else if (inner.ValueKind == JsonValueKind.Object)
                 {
-                    message = Text(inner, "message");
-                    code = Text(inner, "code");
-                    type = Text(inner, "type");
+                    message = ProviderReply.Text(inner, "message");
+                    code = ProviderReply.Text(inner, "code");
+                    type = ProviderReply.Text(inner, "type");
                 }
             }
         }
         catch (JsonException)
         {
-            message = body.Length > 0 && !body.TrimStart().StartsWith('<') ? body : raw.ReasonPhrase;
+            message = ProviderErrors.PlainMessage(body, raw.ReasonPhrase);
         }
         var status = e.Status;
         var retryAfter = ProviderErrors.RetryAfter(Header(raw, "Retry-After"), Header(raw, "retry-after-ms"), time);
@@ -139,9 +139,6 @@ public sealed class OpenAiCaptioner(
     }
 
     private static string? Header(PipelineResponse response, string name) => response.Headers.TryGetValue(name, out var value) ? value : null;
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int? Tokens(long? count) => count is { } n ? (int)Math.Min(n, int.MaxValue) : null;
 

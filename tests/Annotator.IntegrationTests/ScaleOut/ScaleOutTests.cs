@@ -21,6 +21,13 @@ public sealed class ScaleOutTests
         return (worker, web);
     }
 
+    /// <summary>A worker and a web node apart, as on two machines: the catalog in <paramref name="catalog"/>'s database, the objects in a new S3 bucket.</summary>
+    private static async Task<(AnnotatorProcess Worker, AnnotatorProcess Web)> StartApartOnS3Async(Dictionary<string, string> catalog)
+    {
+        foreach (var (key, value) in await TestServices.NewBucketAsync()) catalog[key] = value;
+        return await StartPairAsync(catalog, apart: true);
+    }
+
     private static async Task UploadOnWebAndSeeTheWorkersResultLiveAsync(AnnotatorProcess web)
     {
         await using var live = await LiveEvents.OpenAsync(web.BaseAddress);
@@ -60,9 +67,7 @@ public sealed class ScaleOutTests
     public async Task Nodes_on_two_machines_share_only_postgresql_and_s3()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        var settings = database.Settings;
-        foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
-        var (worker, web) = await StartPairAsync(settings, apart: true);
+        var (worker, web) = await StartApartOnS3Async(database.Settings);
         await using (worker)
         await using (web)
         {
@@ -76,11 +81,10 @@ public sealed class ScaleOutTests
     {
         await using var database = await MySqlDatabase.CreateAsync();
         var settings = database.Settings;
-        foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
         settings["Annotator:Events:Provider"] = "rabbitmq";
         settings["Annotator:Events:RabbitMq:Uri"] = TestServices.RabbitMq!;
         settings["Annotator:Events:RabbitMq:Prefix"] = $"it-{Guid.NewGuid():N}"; // queues of its own on the shared broker
-        var (worker, web) = await StartPairAsync(settings, apart: true);
+        var (worker, web) = await StartApartOnS3Async(settings);
         await using (worker)
         await using (web)
             await UploadOnWebAndSeeTheWorkersResultLiveAsync(web);

@@ -56,7 +56,7 @@ public sealed class ImageRow
 
     public ImageRecord ToRecord() => new()
     {
-        Id = ImageId.TryParse(Id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{Id}' in the catalog."),
+        Id = ParseId(Id),
         FileName = FileName,
         Format = Enum.Parse<ImageFormat>(Format),
         Width = (int)Width,
@@ -85,6 +85,20 @@ public sealed class ImageRow
         Version = Version,
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
     };
+
+    /// <summary>An <c>id</c> read from the <c>images</c> table; one that is not an image id means the catalog is damaged.</summary>
+    public static ImageId ParseId(string id) =>
+        ImageId.TryParse(id, out var parsed) ? parsed : throw new InvalidDataException($"Bad image Id '{id}' in the catalog.");
+
+    /// <summary>
+    /// A gallery page from rows asked for with one more than <paramref name="limit"/>: when that one came, there is a
+    /// next page, and it starts after this page's last image.
+    /// </summary>
+    public static ImagePage Page(IReadOnlyList<ImageRow> rows, int limit)
+    {
+        var items = rows.Take(limit).Select(r => r.ToRecord()).ToList();
+        return new ImagePage(items, rows.Count > limit ? items[^1].Id : null);
+    }
 
     /// <summary>Letters of every language as they are, not \u escapes: full-text indexes read the stored tags as text.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };

@@ -1,5 +1,4 @@
 using Annotator.Events;
-using Annotator.Tests.Contract;
 
 namespace Annotator.Tests.Catalog.Contract;
 

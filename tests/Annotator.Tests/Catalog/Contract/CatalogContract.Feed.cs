@@ -1,7 +1,6 @@
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
-using Annotator.Tests.Contract;
 
 namespace Annotator.Tests.Catalog.Contract;
 

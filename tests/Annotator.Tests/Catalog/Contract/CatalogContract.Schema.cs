@@ -1,5 +1,3 @@
-using Annotator.Tests.Contract;
-
 namespace Annotator.Tests.Catalog.Contract;
 
 /// <summary>Migrations: applied once, and safe when several nodes start at once.</summary>

@@ -2,7 +2,6 @@ using Annotator.Captioning;
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
-using Annotator.Tests.Contract;
 
 namespace Annotator.Tests.Catalog.Contract;
 

@@ -1,5 +1,4 @@
 using Annotator.Catalog;
-using Annotator.Tests.Contract;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

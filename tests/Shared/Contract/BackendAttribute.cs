@@ -1,4 +1,4 @@
-namespace Annotator.ContractTests;
+namespace Annotator.Testing.Contract;
 
 /// <summary>On a contract test class: whether the backend its tests need is there to test, and if not, why and how to get it.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = true)]

@@ -2,7 +2,7 @@ using System.Reflection;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Annotator.Tests.Contract;
+namespace Annotator.Testing.Contract;
 
 /// <summary>
 /// xunit's skip is fixed per method, but a contract method is inherited by every adapter's class: the skip reason

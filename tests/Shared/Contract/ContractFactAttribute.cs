@@ -1,6 +1,6 @@
 using Xunit.Sdk;
 
-namespace Annotator.Tests.Contract;
+namespace Annotator.Testing.Contract;
 
 /// <summary>
 /// A test of a port's contract, written once in an abstract class and run by each adapter's subclass. It reports
@@ -8,5 +8,5 @@ namespace Annotator.Tests.Contract;
 /// so a run shows what was not checked.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-[XunitTestCaseDiscoverer("Annotator.Tests.Contract.ContractFactDiscoverer", "Annotator.Tests")]
+[XunitTestCaseDiscoverer("Annotator.Testing.Contract.ContractFactDiscoverer", ContractAssembly.Name)]
 public sealed class ContractFactAttribute : FactAttribute;
