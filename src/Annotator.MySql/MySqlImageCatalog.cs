@@ -162,6 +162,14 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         return row?.ToRecord();
     }
 
+    public async Task<IReadOnlyList<(ImageId Id, ImageFormat Format)>> FindStalledAsync(DateTimeOffset unchangedSince, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Id, string Format)>(new CommandDefinition(
+            StalledSql.Find, new { now = Now(), before = unchangedSince.ToUnixTimeMilliseconds(), limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => (ImageRow.ParseId(r.Id), Enum.Parse<ImageFormat>(r.Format)))];
+    }
+
     public async Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0) return new HashSet<ImageId>();

@@ -231,6 +231,14 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         return row?.ToRecord();
     }
 
+    public async Task<IReadOnlyList<(ImageId Id, ImageFormat Format)>> FindStalledAsync(DateTimeOffset unchangedSince, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var rows = await connection.QueryAsync<(string Id, string Format)>(new CommandDefinition(
+            StalledSql.Find, new { now = Now(), before = unchangedSince.ToUnixTimeMilliseconds(), limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => (ImageRow.ParseId(r.Id), Enum.Parse<ImageFormat>(r.Format)))];
+    }
+
     public async Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken)
     {
         using var connection = database.Open();

@@ -54,6 +54,7 @@ public static class AnnotatorServices
             services.AddHostedService<OutboxRelay>();
             services.AddHostedService<FunctionHost>();
             services.AddHostedService<OrphanSweeper>();
+            services.AddHostedService<StalledWorkSweep>();
         }
         return services;
     }

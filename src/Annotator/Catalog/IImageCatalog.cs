@@ -65,6 +65,12 @@ public interface IImageCatalog : IReachable
     /// <summary>A re-caption job's progress, or null when there is no such job.</summary>
     Task<RecaptionJob?> GetRecaptionJobAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Images with pending or processing work that no live claim holds and that have not changed since
+    /// <paramref name="unchangedSince"/>, oldest first: work whose event was lost (for the stalled-work sweep).
+    /// </summary>
+    Task<IReadOnlyList<(ImageId Id, ImageFormat Format)>> FindStalledAsync(DateTimeOffset unchangedSince, int limit, CancellationToken cancellationToken);
+
     /// <summary>Which of <paramref name="ids"/> have no row (for the orphan sweep).</summary>
     Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken);
 

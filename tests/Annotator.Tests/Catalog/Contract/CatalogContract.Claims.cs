@@ -100,4 +100,28 @@ public abstract partial class CatalogContract
         Assert.Equal(WorkState.Processing, (await Catalog.GetAsync(image.Id, CancellationToken.None))!.Thumbnail.State);
         Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None));
     }
+
+    [ContractFact]
+    public async Task Stalled_work_is_unclaimed_or_expired_unfinished_work_that_has_not_changed_for_a_while()
+    {
+        var waiting = await AddAsync("waiting.jpg");
+        var held = await AddAsync("held.jpg");
+        await ClaimAsync(held.Id, Work.Thumbnail);
+        await ClaimAsync(held.Id, Work.Caption);
+        var finished = await AddAsync("finished.jpg");
+        await ClaimAsync(finished.Id, Work.Thumbnail);
+        await Catalog.CompleteThumbnailAsync(finished.Id, NodeA.Owner, CancellationToken.None);
+        await CaptionAsync(finished.Id, CaptionOf("x"));
+        var abandoned = await AddAsync("abandoned.jpg");
+        await ClaimAsync(abandoned.Id, Work.Thumbnail, Brief);
+        await ClaimAsync(abandoned.Id, Work.Caption, Brief);
+        await Task.Delay(Brief.Duration * 2); // its node died
+
+        var stalled = await Catalog.FindStalledAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10, CancellationToken.None);
+
+        Assert.Equal([waiting.Id, abandoned.Id], stalled.Select(s => s.Id));
+        Assert.All(stalled, s => Assert.Equal(Annotator.Images.ImageFormat.Jpeg, s.Format));
+        Assert.Empty(await Catalog.FindStalledAsync(DateTimeOffset.UtcNow.AddMinutes(-10), 10, CancellationToken.None)); // all changed recently
+        Assert.Single(await Catalog.FindStalledAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1, CancellationToken.None));
+    }
 }
