@@ -77,6 +77,13 @@ fresh_backends() {
   esac
 }
 
+shared_servers() { # the servers of scripts/services this run's nodes use
+  [ -n "$services_dir" ] || return 0
+  case $CATALOG in postgres) echo postgres ;; mysql) echo mariadb ;; esac
+  [ "$EVENTS" != rabbitmq ] || echo rabbitmq
+  echo s3
+}
+
 drop_backends() { # the objects and queues go with the services' folder at the end; the database goes now
   [ -n "${db:-}" ] || return 0
   case $CATALOG in
@@ -88,8 +95,9 @@ drop_backends() { # the objects and queues go with the services' folder at the e
 }
 
 # catalog_counters: the engine's own counters for the run's database, one "name value" a line.
-#   postgres: pg_stat_database (transactions, rows), and the statements the server logged for this database
-#             (log_statement = all, set on it by the cost part): one "statement:"/"execute …:" line per statement run
+#   postgres: pg_stat_database (transactions, rows), rows read per table by sequential and by index scans
+#             (pg_stat_user_tables: this reading's own session is one transaction more, and logs nothing), and the statements the server logged for this
+#             database (log_statement = all, set on it by the cost part): a "statement:"/"execute …:" line each
 #   mysql:    SHOW GLOBAL STATUS (the server is this run's alone; each reading adds 1 to Questions)
 catalog_counters() {
   case $CATALOG in
@@ -101,14 +109,35 @@ catalog_counters() {
         UNION ALL SELECT 'rows_inserted', tup_inserted FROM pg_stat_database WHERE datname = '$db'
         UNION ALL SELECT 'rows_updated', tup_updated FROM pg_stat_database WHERE datname = '$db'
         UNION ALL SELECT 'rows_deleted', tup_deleted FROM pg_stat_database WHERE datname = '$db'"
+      PGOPTIONS="-c log_statement=none" pg -d "$db" -F' ' -c "SELECT 'seq_read_' || relname, seq_tup_read FROM pg_stat_user_tables
+        UNION ALL SELECT 'index_read_' || relname, coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables ORDER BY 1"
       awk '
         match($0, /LOG:  (statement|execute [^:]*): +/) {
           word = tolower(substr($0, RSTART + RLENGTH)); sub(/[^a-z].*/, "", word)
           n++; if (word ~ /^(select|insert|update|delete|with|begin|commit|rollback)$/) kind[word]++; else kind["other"]++
         }
-        END { print "statements", n + 0; for (k in kind) print "statements_" k, kind[k] }' "$services_dir/postgres.log" ;;
+        END { print "statements", n + 0; for (k in kind) print "statements_" k, kind[k] }' "$services_dir/postgres.log"
+      echo "log_bytes $(stat -c %s "$services_dir/postgres.log")" ;;
     mysql)
       my -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_begin', 'Com_commit', 'Com_rollback',
         'Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_stmt_execute')" | tr 'A-Z\t' 'a-z ' ;;
   esac
+}
+
+analyze_catalog() { # statistics for the planner on every table of the run's database (not logged; before any reading)
+  case $CATALOG in
+    postgres) PGOPTIONS="-c log_statement=none" pg -d "$db" -c "ANALYZE" ;;
+    mysql) my -e "SELECT CONCAT('ANALYZE TABLE \`', table_name, '\`;') FROM information_schema.tables WHERE table_schema = '$db'" |
+      my "$db" >/dev/null ;;
+  esac
+}
+
+# statement_mix FROM TO N: the statements PostgreSQL logged between two byte offsets of its log, by what they
+# are (their first words), per image, most frequent first.
+statement_mix() {
+  tail -c +"$(($1 + 1))" "$services_dir/postgres.log" | head -c "$(($2 - $1))" | awk -v n="$3" '
+    match($0, /LOG:  (statement|execute [^:]*): +/) {
+      text = substr($0, RSTART + RLENGTH); gsub(/[ \t]+/, " ", text); count[substr(text, 1, 72)]++
+    }
+    END { for (t in count) printf "  %7.2f  %s\n", count[t] / n, t }' | sort -rn
 }

@@ -24,12 +24,12 @@ figure() { # name, ab args...
     "${errors:-0}" "$(awk '/^Non-2xx responses/{print $3}' <<<"$r" | grep . || echo 0)"
 }
 
-wait_all_done() { # -> seconds waited until no image is pending or processing
-  local t0; t0=$(now)
+wait_all_done() { # [poll interval, 0.2 s] -> seconds waited until no image is pending or processing
+  local t0 every=${1:-0.2}; t0=$(now)
   while :; do
     local open; open=$(curl -fs "$url/api/images?state=pending&limit=1" "$url/api/images?state=processing&limit=1" | grep -c '"items":\[{' || true)
     [ "$open" = 0 ] && break
-    sleep 0.2
+    sleep "$every"
   done
   echo "$(now) - $t0" | bc
 }

@@ -56,3 +56,27 @@ peak_rss() { # "web 250 MB, worker 400 MB": each node's VmHWM
   done
   echo "$out"
 }
+
+# cpu_snapshot FILE: the CPU seconds (user + system) each node and each shared server used so far, "name seconds" a
+# line. A server is its process and all below it (PostgreSQL's backends, which start sessions of their own), with
+# what the children that have ended used (cutime, cstime); the S3 stand-in is "s3".
+cpu_snapshot() {
+  local name
+  {
+    for name in "${!node_pid[@]}"; do echo "$name $(cpu_of_tree "${node_pid[$name]}")"; done
+    for name in $(shared_servers); do echo "$name $(cpu_of_tree "$(cat "$services_dir/$name.pid")")"; done
+  } >"$1"
+}
+cpu_of_tree() { # PID -> seconds
+  local hz; hz=$(getconf CLK_TCK)
+  ps -eo pid=,ppid= | awk -v root="$1" '
+    { parent[$1] = $2 }
+    END { keep[root] = 1; do { grown = 0; for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; grown = 1 } } while (grown)
+          for (p in keep) print p }' |
+    while read -r p; do cat "/proc/$p/stat" 2>/dev/null; done |
+    sed 's/^.*) //' | awk -v hz="$hz" '{ t += $12 + $13 + $14 + $15 } END { printf "%.1f\n", t / hz }'
+}
+cpu_since() { # FILE (a cpu_snapshot) -> "web 12 s, worker 80 s, postgres 10 s, s3 20 s" used since
+  cpu_snapshot "$1.now"
+  awk 'NR == FNR { a[$1] = $2; next } { printf "%s%s %.1f s", sep, $1, $2 - a[$1]; sep = ", " }' "$1" "$1.now"
+}
