@@ -13,8 +13,10 @@
 #          then the ceiling ("gallery" is another name for this part)
 # e2e:     E2E_COUNT (2,000) real photos of every size at c=20: images/s, each process's peak RSS; and the change
 #          feed's delay: a page's GET /api/events on the web node, arrival - updatedAt of each image event
-# cost:    COST_COUNT (200) uploads of the photo at c=20: the catalog's transactions and statements per image from
-#          the engine's own counters (minus what the idle nodes cost in the same time), and ms per upload -> done
+# cost:    COST_COUNT (200) uploads of the photo at c=20 (scale-out: after 20 more and ANALYZE, the steady state):
+#          the catalog's transactions and statements per image from the engine's own counters (minus what the idle
+#          nodes cost in the same time), what the statements are, and ms per upload -> done
+# Every part prints the CPU seconds of each node and shared server, and starts on fresh nodes, data and database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
