@@ -22,6 +22,7 @@ cd "$(dirname "$0")/.."
 what=${1:-all}
 SHAPE=${SHAPE:-embedded} CATALOG=${CATALOG:-postgres} EVENTS=${EVENTS:-inprocess}
 case $SHAPE in embedded | scaleout) ;; *) echo "SHAPE is '$SHAPE', not embedded or scaleout"; exit 2 ;; esac
+case $what in uploads | gallery | e2e | cost | all) ;; *) echo "usage: bench/load.sh [uploads|e2e|cost|all]"; exit 2 ;; esac
 uploads=${UPLOAD_COUNT:-1000} count=${E2E_COUNT:-2000} cost_count=${COST_COUNT:-200}
 testdata=${ANNOTATOR_TESTDATA:-$PWD/tests/testdata}
 photo=$testdata/images/exif-portrait-6.jpg
