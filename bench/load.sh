@@ -1,99 +1,162 @@
 #!/usr/bin/env bash
-# HTTP load figures for the embedded shape, each beside the ceiling of this machine (bare ASP.NET Core,
-# same ab lines, same run). Needs ab (apache2-utils), curl, python3.
-#   bench/load.sh [gallery|uploads|e2e|all]
-# gallery: 1,000 images in the catalog, ab -n 40000 -c 100 on the page and on GET /api/images
-# uploads: ab -n 2000 -c 20 posting a ~250 KB photo, then the time until all 2,000 are done
-# e2e:     2,000 real photos of every size uploaded at concurrency 20: time until all done, images/s, peak RSS
+# HTTP load figures for one shape of Annotator, each beside the ceiling of this machine (bare ASP.NET Core,
+# same ab lines, same run). Needs ab (apache2-utils), curl, python3, bc; the scale-out shape also root
+# (scripts/services starts its servers).
+#   bench/load.sh [uploads|e2e|cost|all]                                      SHAPE=embedded, the default
+#   SHAPE=scaleout CATALOG=postgres|mysql EVENTS=inprocess|rabbitmq bench/load.sh [uploads|e2e|cost|all]
+# embedded: one process: SQLite, the objects in its data folder, the in-process bus
+# scaleout: a web node (--role web, which takes all the HTTP load) and a worker node (--role worker), each on a
+#           data folder of its own, sharing only a new database on CATALOG, a new bucket on the S3 stand-in and the
+#           event bus; the servers (scripts/services) are started here and stopped on exit
+# uploads: UPLOAD_COUNT (1,000) uploads of a ~250 KB photo at c=20 (ab), and the time until all are done; then the
+#          gallery with those images in the catalog: ab -n 40000 -c 100 on the page, GET /api/images and a search;
+#          then the ceiling ("gallery" is another name for this part)
+# e2e:     E2E_COUNT (2,000) real photos of every size at c=20: images/s, each process's peak RSS; and the change
+#          feed's delay: a page's GET /api/events on the web node, arrival - updatedAt of each image event
+# cost:    COST_COUNT (200) uploads of the photo at c=20 (scale-out: after 20 more and ANALYZE, the steady state):
+#          the catalog's transactions and statements per image from the engine's own counters (minus what the idle
+#          nodes cost in the same time), what the statements are, and ms per upload -> done
+# Every part prints the CPU seconds of each node and shared server, and starts on fresh nodes, data and database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
-count=${E2E_COUNT:-2000}   # uploads in the end-to-end run
+SHAPE=${SHAPE:-embedded} CATALOG=${CATALOG:-postgres} EVENTS=${EVENTS:-inprocess}
+case $SHAPE in embedded | scaleout) ;; *) echo "SHAPE is '$SHAPE', not embedded or scaleout"; exit 2 ;; esac
+case $what in uploads | gallery | e2e | cost | all) ;; *) echo "usage: bench/load.sh [uploads|e2e|cost|all]"; exit 2 ;; esac
+uploads=${UPLOAD_COUNT:-1000} count=${E2E_COUNT:-2000} cost_count=${COST_COUNT:-200}
 testdata=${ANNOTATOR_TESTDATA:-$PWD/tests/testdata}
 photo=$testdata/images/exif-portrait-6.jpg
+# The ceiling lives beside the repository (../shared), or beside the folder of worktrees (../../shared).
+ceiling=${ANNOTATOR_CEILING:-}
+for c in ../shared/ceiling/measure ../../shared/ceiling/measure; do [ -n "$ceiling" ] || [ ! -x "$c" ] || ceiling=$c; done
+[ -x "$ceiling" ] || { echo "no ceiling benchmark at ../shared/ceiling/measure (set ANNOTATOR_CEILING)"; exit 2; }
 work=$(mktemp -d /tmp/annotator-load.XXXX)
+source bench/lib/measure.sh
+source bench/lib/nodes.sh
+source bench/lib/backends.sh
+
+feed_pid=""
+cleanup() {
+  [ -z "$feed_pid" ] || kill "$feed_pid" 2>/dev/null || true
+  stop_nodes
+  stop_services
+  rm -rf "$work"
+}
+trap cleanup EXIT
 dotnet build -c Release src/Annotator.Server >/dev/null
-
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-url=http://127.0.0.1:$port
-start_server() {
-  # SERVER_ENV: extra NAME=value settings for the server process, e.g. SERVER_ENV="DOTNET_gcServer=0"
-  (cd src/Annotator.Server && exec env Annotator__DataDirectory="$work/data" Logging__LogLevel__Default=Warning ${SERVER_ENV:-} \
-    dotnet bin/Release/net10.0/Annotator.Server.dll --urls "$url") >"$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 120); do curl -fs "$url/readyz" >/dev/null 2>&1 && return; sleep 0.5; done
-  echo "server did not start: $(cat "$work/server.log")"; exit 1
-}
-stop_server() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work/data"; }
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-
-multipart() { # photo body-file -> prints content type
-  python3 - "$1" "$2" <<'PY'
-import os, sys
-b = "----annotatorBench7MA4YWxkTrZu0gW"
-data = open(sys.argv[1], "rb").read()
-body = (f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="{os.path.basename(sys.argv[1])}"\r\n'
-        'Content-Type: application/octet-stream\r\n\r\n').encode() + data + f"\r\n--{b}--\r\n".encode()
-open(sys.argv[2], "wb").write(body)
-print(f"multipart/form-data; boundary={b}")
-PY
-}
-figure() { # name, ab args...
-  local name=$1; shift
-  local r; r=$(ab "$@" 2>&1)
-  # ab counts a response whose length differs from the first as "failed"; JSON bodies differ
-  # legitimately (ids, times), so only connection errors, exceptions and non-2xx answers count here.
-  local errors; errors=$(sed -n 's/.*(Connect: \([0-9]*\), Receive: \([0-9]*\), Length: [0-9]*, Exceptions: \([0-9]*\)).*/\1 \2 \3/p' <<<"$r" | awk '{print $1+$2+$3}')
-  printf '%-34s %10s req/s  failed %s  non-2xx %s\n' "$name" "$(awk '/^Requests per second/{print $4}' <<<"$r")" \
-    "${errors:-0}" "$(awk '/^Non-2xx responses/{print $3}' <<<"$r" | grep . || echo 0)"
-}
-wait_all_done() { # expected count -> seconds waited
-  local t0; t0=$(date +%s.%N)
-  while :; do
-    local open; open=$(curl -fs "$url/api/images?state=pending&limit=1" "$url/api/images?state=processing&limit=1" | grep -c '"items":\[{' || true)
-    [ "$open" = 0 ] && break
-    sleep 0.2
-  done
-  echo "$(date +%s.%N) - $t0" | bc
-}
-peak_rss_mb() { awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$server/status"; }
 ct=$(multipart "$photo" "$work/body")
 
-echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uname -r)"
-if [ "$what" = gallery ] || [ "$what" = all ]; then
-  start_server
-  ab -n 1000 -c 20 -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
-  wait_all_done >/dev/null
+shape=$SHAPE; [ "$SHAPE" = embedded ] || shape="$SHAPE (CATALOG=$CATALOG EVENTS=$EVENTS)"
+echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), load $(load_average); $shape"
+run_t0=$(now)
+if [ "$SHAPE" = scaleout ]; then
+  start_services
+  echo "services: $(grep -c 'ready in' "$work/services.out") started"
+fi
+
+part_uploads() {
+  start_nodes
+  echo "-- uploads: $uploads × $(basename "$photo") ($(stat -c %s "$photo") B), c=20 (load $(load_average))"
+  cpu_snapshot "$work/cpu"
+  figure "POST /api/images, c=20" -n "$uploads" -c 20 -p "$work/body" -T "$ct" "$url/api/images"
+  echo "CPU while uploading: $(cpu_since "$work/cpu")"
+  echo "all $uploads done $(wait_all_done) s after the last upload was accepted; $(failed_count) failed; peak RSS $(peak_rss)"
+  echo "CPU from the first upload to all done: $(cpu_since "$work/cpu")"
   page_bytes=$(curl -fs "$url/" | wc -c); json_bytes=$(curl -fs "$url/api/images" | wc -c)
-  echo "-- gallery: 1,000 images in the catalog; page $page_bytes B, first API page $json_bytes B (24 images)"
+  echo "-- gallery: $uploads images in the catalog; page $page_bytes B, first API page $json_bytes B (24 images) (load $(load_average))"
   ab -n 2000 -c 100 "$url/" >/dev/null 2>&1; ab -n 2000 -c 100 "$url/api/images" >/dev/null 2>&1
   figure "gallery page /, c=100" -n 40000 -c 100 "$url/"
   figure "GET /api/images, c=100" -n 40000 -c 100 "$url/api/images"
   figure "GET /api/images?q=portrait, c=100" -n 40000 -c 100 "$url/api/images?q=portrait"
-  stop_server
-  echo "-- ceiling (bare ASP.NET Core, same sizes)"
-  ../shared/ceiling/measure "$page_bytes" "$json_bytes" 2>&1 | sed 's/^/ceiling /'
-fi
-if [ "$what" = uploads ] || [ "$what" = all ]; then
-  start_server
-  echo "-- uploads: $(basename "$photo") ($(stat -c %s "$photo") B)"
-  figure "POST /api/images, c=20" -n 2000 -c 20 -p "$work/body" -T "$ct" "$url/api/images"
-  echo "all 2,000 done $(wait_all_done) s after the last upload was accepted; server peak RSS $(peak_rss_mb) MB"
-  stop_server
-  ../shared/ceiling/measure 100 100 "$photo" 2>&1 | grep upload | sed 's/^/ceiling /'
-fi
-if [ "$what" = e2e ] || [ "$what" = all ]; then
-  start_server
-  mapfile -t photos < <(ls "$testdata"/images/*.{jpg,png,webp,gif,tiff,avif} | grep -v heic)
-  echo "-- end to end: $count uploads cycling through ${#photos[@]} real photos (80 KB to 4.4 MB, up to 20 MP), c=20"
-  t0=$(date +%s.%N)
+  stop_nodes
+  echo "-- ceiling (bare ASP.NET Core, same sizes, same photo) (load $(load_average))"
+  "$ceiling" "$page_bytes" "$json_bytes" "$photo" 2>&1 | sed 's/^/ceiling /'
+}
+
+part_e2e() {
+  start_nodes
+  local photos; mapfile -t photos < <(ls "$testdata"/images/*.{jpg,png,webp,gif,tiff,avif} | grep -v heic)
+  echo "-- end to end: $count uploads cycling through ${#photos[@]} real photos (80 KB to 4.4 MB, up to 20 MP), c=20 (load $(load_average))"
+  # A page on the web node, as a browser keeps it open: every image event it gets, stamped on arrival.
+  python3 -u bench/lib/feed_delay.py "$url/api/events" >"$work/feed.out" 2>&1 &
+  feed_pid=$!
+  until grep -q listening "$work/feed.out"; do
+    kill -0 "$feed_pid" 2>/dev/null || { cat "$work/feed.out"; exit 1; }
+    sleep 0.1
+  done
+  local t0 t1 t2; t0=$(now)
+  cpu_snapshot "$work/cpu"
   for i in $(seq 0 $((count - 1))); do echo "${photos[$((i % ${#photos[@]}))]}"; done |
     xargs -P 20 -I{} curl -fs -o /dev/null -F "file=@{}" "$url/api/images"
-  t1=$(date +%s.%N)
+  t1=$(now)
   wait_all_done >/dev/null
-  t2=$(date +%s.%N)
-  printf 'uploaded in %.1f s; all done %.1f s after the first upload = %.1f images/s; server peak RSS %s MB\n' \
-    "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(echo "$count / ($t2 - $t0)" | bc -l)" "$(peak_rss_mb)"
-  echo "states: $(curl -fs "$url/api/images?state=failed&limit=200" | grep -o '"id"' | wc -l) failed"
-  stop_server
-fi
+  t2=$(now)
+  sleep 1 # the last changes reach the page: the feed is read every FeedInterval (200 ms)
+  kill -TERM "$feed_pid"; wait "$feed_pid" || true; feed_pid=""
+  printf 'uploaded in %.1f s; all done %.1f s after the first upload = %.1f images/s; peak RSS %s\n' \
+    "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(echo "$count / ($t2 - $t0)" | bc -l)" "$(peak_rss)"
+  echo "states: $(failed_count) failed; CPU: $(cpu_since "$work/cpu")"
+  grep -v '^listening' "$work/feed.out"
+  stop_nodes
+}
+
+part_cost() {
+  log_statements=1 start_nodes
+  echo "-- catalog cost: $cost_count × $(basename "$photo"), c=20, upload -> done$([ "$SHAPE" = embedded ] || echo ", after 20 more and ANALYZE") (load $(load_average))"
+  local idle=0 t0 t1 t2 t3
+  if [ "$SHAPE" = scaleout ]; then
+    # The steady state, not a new database's first minute: until autovacuum first analyzes its tables (within
+    # autovacuum_naptime, 1 min), PostgreSQL plans every change's stamp with a hash join over a sequential scan of
+    # images (it guesses 2,200 rows for the never-analyzed feed_counter), and a table analyzed while empty
+    # (image_changes) is scanned whole by every feed read. So: a few images first, then ANALYZE, as autovacuum would.
+    ab -n 20 -c 20 -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
+    wait_all_done >/dev/null
+    analyze_catalog
+    # What the idle nodes cost the catalog (feed reads, relay and queue polls), to take out of the run's figures.
+    # PostgreSQL's backends report their counters at most once a second, idle ones within 10 s: wait that out.
+    sleep 11
+    catalog_counters >"$work/c0"; t0=$(now); sleep 20; catalog_counters >"$work/c1"; t1=$(now)
+    idle=$(echo "$t1 - $t0" | bc)
+  fi
+  cpu_snapshot "$work/cpu"
+  t2=$(now)
+  figure "POST /api/images, c=20" -n "$cost_count" -c 20 -p "$work/body" -T "$ct" "$url/api/images"
+  wait_all_done 1 >/dev/null # once a second: these polls are catalog statements too (2 per poll after a change)
+  t3=$(now)
+  printf '%.0f ms per image: %s uploads, from the first upload to all done in %.1f s; %s failed\n' \
+    "$(echo "($t3 - $t2) * 1000 / $cost_count" | bc -l)" "$cost_count" "$(echo "$t3 - $t2" | bc)" "$(failed_count)"
+  echo "CPU: $(cpu_since "$work/cpu")"
+  python3 bench/lib/done_latency.py "$url" "$t2"
+  if [ "$SHAPE" = embedded ]; then
+    echo "catalog statements: not measurable here (SQLite runs inside the process: it keeps no counters, logs nothing)"
+  else
+    sleep 11
+    catalog_counters >"$work/c2"
+    local run; run=$(echo "$(now) - $t1" | bc)
+    echo "catalog per image ($CATALOG counters; idle nodes measured over ${idle%.*} s and taken out for the ${run%.*} s from then to the last reading):"
+    awk -v n="$cost_count" -v idle="$idle" -v run="$run" '
+      FILENAME ~ /c0$/ { a[$1] = $2 } FILENAME ~ /c1$/ { b[$1] = $2 } FILENAME ~ /c2$/ { c[$1] = $2; order[++k] = $1 }
+      END {
+        printf "  %-28s %10s %10s %10s\n", "counter", "per image", "gross", "idle/s"
+        for (i = 1; i <= k; i++) {
+          name = order[i]; if (name == "log_bytes" || a[name] + b[name] + c[name] == 0) continue
+          rate = (b[name] - a[name]) / idle; gross = c[name] - b[name]
+          printf "  %-28s %10.1f %10.1f %10.1f\n", name, (gross - rate * run) / n, gross / n, rate
+        }
+      }' "$work/c0" "$work/c1" "$work/c2"
+    if [ "$CATALOG" = postgres ]; then
+      echo "statements per image in the same ${run%.*} s, by what they are (gross: idle polls included):"
+      statement_mix "$(awk '$1 == "log_bytes" { print $2 }' "$work/c1")" "$(awk '$1 == "log_bytes" { print $2 }' "$work/c2")" "$cost_count"
+    fi
+  fi
+  stop_nodes
+}
+
+for part in uploads e2e cost; do
+  if [ "$what" = all ] || [ "$what" = "$part" ] || { [ "$what" = gallery ] && [ "$part" = uploads ]; }; then
+    part_t0=$(now)
+    "part_$part"
+    printf '(%s: %.0f s)\n' "$part" "$(echo "$(now) - $part_t0" | bc)"
+  fi
+done
+printf '== %s done in %.0f s, load %s\n' "$shape" "$(echo "$(now) - $run_t0" | bc)" "$(load_average)"
