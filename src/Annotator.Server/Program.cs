@@ -25,5 +25,13 @@ var app = builder.Build();
 if (!await StartupErrors.CheckAsync(app)) return 2;
 if (migrateOnly) return 0;
 app.UseAnnotatorServer();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"annotator: cannot listen: {e.Message}");
+    return 2;
+}
 return 0;

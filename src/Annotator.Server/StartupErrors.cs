@@ -25,6 +25,7 @@ public static partial class StartupErrors
             // Validate every options class (ValidateOnStart) and open the stores now, while a failure
             // can still be reported plainly; the host would log it with a stack trace.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
+            CheckAddressesFree(app.Configuration["urls"]);
             using (var migration = new CancellationTokenSource(MigrationTimeout))
                 foreach (var applied in await app.Services.GetRequiredService<ICatalogSchema>().MigrateAsync(migration.Token))
                     app.Logger.LogInformation("Applied catalog migration {Migration}", applied);
@@ -38,6 +39,31 @@ public static partial class StartupErrors
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// A port another process holds would make Kestrel fail later, with the host's stack trace: try each one first.
+    /// (It could still be taken in between; Program then says so in one line too, after the host's own log.)
+    /// </summary>
+    private static void CheckAddressesFree(string? urls)
+    {
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri) || uri.Port <= 0) continue;
+            var address = uri.Host == "localhost" ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed : null;
+            if (address is null) continue;
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(address, uri.Port);
+                probe.Start();
+                probe.Stop();
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                throw new UnreachableException($"cannot listen on {url}: address already in use", e);
+            }
+        }
     }
 
     private static async Task ReachAsync<T>(WebApplication app, string what) where T : IReachable

@@ -26,6 +26,10 @@ public sealed class ApiContractTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal($"/api/images/{image.Id()}", response.Headers.Location?.OriginalString);
         var fetched = await Client.GetImageAsync(image.Id());
         Assert.Equal((string?)image["fileName"], (string?)fetched!["fileName"]);
+        // The answer is the image as the catalog stamped it: a feed version no later copy has below it.
+        Assert.True((long)image["version"]! > 0);
+        Assert.True((long)fetched["version"]! >= (long)image["version"]!);
+        Assert.True(DateTimeOffset.Parse((string)image["updatedAt"]!) >= DateTimeOffset.Parse((string)image["createdAt"]!));
         await Client.DeleteAsync($"api/images/{image.Id()}");
     }
 

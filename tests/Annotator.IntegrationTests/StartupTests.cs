@@ -50,4 +50,18 @@ public sealed class StartupTests
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith("annotator: cannot reach the object storage: ", line);
     }
+
+    [Fact]
+    public async Task A_port_in_use_stops_the_server_with_one_line()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, output) = await AnnotatorProcess.RunToExitAsync(new Dictionary<string, string>(), TimeSpan.FromSeconds(60), "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"annotator: cannot listen on http://127.0.0.1:{port}: address already in use",
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+    }
 }

@@ -58,10 +58,11 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the server to completion with these settings and returns its exit code and output (for start-up errors).</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout, params string[] arguments)
     {
         var data = Directory.CreateTempSubdirectory("annotator-test-").FullName;
         using var process = new Process { StartInfo = StartInfo(data, settings) };
+        foreach (var argument in arguments) process.StartInfo.ArgumentList.Add(argument);
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

@@ -75,7 +75,8 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
         }
         ProcessingTelemetry.Stored(image.Id);
         Count("accepted");
-        return image;
+        // As the catalog stamped it (its feed version and time), so the answer orders like every later copy.
+        return await catalog.GetAsync(image.Id, CancellationToken.None) ?? image;
     }
 
     private static void Count(string outcome) => Uploads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
