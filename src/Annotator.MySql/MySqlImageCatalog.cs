@@ -17,10 +17,10 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
 {
     static MySqlImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
     {
         var now = Now();
-        await database.WriteAsync(async (connection, transaction) =>
+        var version = await database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync("""
                 INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts,
@@ -38,6 +38,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             await AppendOutboxAsync(connection, transaction, rawKey, now);
             return await FeedVersions.AppendAsync(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
+        return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)

@@ -18,10 +18,10 @@ public sealed class PostgresImageCatalog(
 {
     static PostgresImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
     {
         var now = Now();
-        await dataSource.WriteAsync(async (connection, transaction) =>
+        var version = await dataSource.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts, thumb_state, caption_state, search_name)
@@ -37,6 +37,7 @@ public sealed class PostgresImageCatalog(
             await AppendOutboxAsync(connection, transaction, [rawKey], now, cancellationToken);
             return await ChangedAsync(connection, transaction, [image.Id.ToString()], now, cancellationToken);
         }, cancellationToken);
+        return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)

@@ -14,10 +14,10 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
 {
     static SqliteImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
     {
         var now = Now();
-        await database.WriteAsync((connection, transaction) =>
+        var version = await database.WriteAsync((connection, transaction) =>
         {
             connection.Execute("""
                 INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts, thumb_state, caption_state)
@@ -30,9 +30,9 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
                 },
                 transaction);
             AppendOutbox(connection, transaction, rawKey, now);
-            Changed(connection, transaction, image.Id.ToString(), now);
-            return 0;
+            return Changed(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
+        return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
@@ -262,12 +262,13 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         connection.QuerySingleOrDefault<ImageRow>($"SELECT {ImageRow.Columns} FROM images WHERE id = @id", new { id }, transaction)?.ToRecord();
 
     /// <summary>Appends the change to the feed and stamps the image with its version, in the change's transaction.</summary>
-    private static void Changed(SqliteConnection connection, SqliteTransaction transaction, string id, long now, bool deleted = false)
+    private static long Changed(SqliteConnection connection, SqliteTransaction transaction, string id, long now, bool deleted = false)
     {
         var version = connection.ExecuteScalar<long>(
             "INSERT INTO image_changes (image_id, deleted, changed_at) VALUES (@id, @deleted, @now) RETURNING version",
             new { id, deleted, now }, transaction);
         if (!deleted) connection.Execute("UPDATE images SET version = @version, updated_at = @now WHERE id = @id", new { id, version, now }, transaction);
+        return version;
     }
 
     public async Task<IReadOnlyList<ImageChange>> ReadChangesAsync(long afterVersion, int limit, CancellationToken cancellationToken)

@@ -10,8 +10,11 @@ namespace Annotator.Catalog;
 /// </summary>
 public interface IImageCatalog : IReachable
 {
-    /// <summary>Adds a new image (thumbnail and caption pending) and its ObjectCreated event, atomically.</summary>
-    Task AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a new image (thumbnail and caption pending) and its ObjectCreated event, atomically; returns it as stored,
+    /// with its feed version and time.
+    /// </summary>
+    Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken);
 
     Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken);
 

@@ -66,7 +66,7 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
         {
             // Once the object is stored its row is written even if the request's time runs out now: the answer
             // then lists the image, instead of an object left without its row.
-            await catalog.AddAsync(image, key, CancellationToken.None);
+            image = await catalog.AddAsync(image, key, CancellationToken.None);
         }
         catch
         {
@@ -75,8 +75,7 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
         }
         ProcessingTelemetry.Stored(image.Id);
         Count("accepted");
-        // As the catalog stamped it (its feed version and time), so the answer orders like every later copy.
-        return await catalog.GetAsync(image.Id, CancellationToken.None) ?? image;
+        return image; // as the catalog stamped it (its feed version and time), so the answer orders like every later copy
     }
 
     private static void Count(string outcome) => Uploads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
