@@ -13,6 +13,9 @@ public sealed record ImageRecord
     public required int Height { get; init; }
     public required long SizeBytes { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Who uploaded it: the account's id and its user name then; null for images from before accounts existed.</summary>
+    public string? UploaderId { get; init; }
+    public string? UploaderName { get; init; }
     public ImageFacts Facts { get; init; } = ImageFacts.None;
     public WorkStatus Thumbnail { get; init; } = WorkStatus.New;
     public WorkStatus Caption { get; init; } = WorkStatus.New;
