@@ -7,6 +7,7 @@ using Annotator.Events;
 using Annotator.Thumbnails;
 using Annotator.Processing;
 using Annotator.Storage;
+using Annotator.Server.Access;
 using Annotator.Server.Api;
 using Annotator.Server.Health;
 using Annotator.Server.Web;
@@ -51,6 +52,8 @@ public static class ServerSetup
             if (uploads.MinBytesPerSecond > 0)
                 kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(uploads.MinBytesPerSecond, TimeSpan.FromSeconds(10));
         });
+        services.AddAnnotatorAccess(builder.Configuration);
+        services.AddForwardedProxies(builder.Configuration);
         services.AddSingleton<UploadAdmission>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
@@ -69,7 +72,7 @@ public static class ServerSetup
             json.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });
         services.AddOutputCache();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSchemeTransformer>());
         services.AddHealthChecks()
             .AddCheck<ReachableHealthCheck<IImageCatalog>>("catalog", tags: ["ready"])
             .AddCheck<ReachableHealthCheck<IObjectStore>>("storage", tags: ["ready"])
@@ -103,28 +106,32 @@ public static class ServerSetup
 
     public static WebApplication UseAnnotatorServer(this WebApplication app)
     {
+        // First: the address, scheme and host a trusted proxy forwarded are what everything after it sees.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseCrossSiteProtection();
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         if (!app.Services.GetRequiredService<IOptions<AnnotatorOptions>>().Value.RunsWeb) return app;
         UploadBuffers.RemoveLeftovers(app.Services.GetRequiredService<IOptions<UploadOptions>>().Value.TempDirectory, app.Logger);
 
-        // The two pages are static files; their friendly addresses are rewritten before routing.
-        app.UseRewriter(new RewriteOptions()
-            .AddRewrite("^$", "index.html", skipRemainingRules: true)
-            .AddRewrite("^images/[0-9a-f-]{36}$", "image.html", skipRemainingRules: true));
+        app.UsePages();
         app.UseRouting();
+        app.UseAnnotatorAccess();
         app.UseOutputCache();
-        app.MapStaticAssets();
+        app.MapPages();
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapTokensApi();
+        app.MapAuditApi();
         app.MapImagesApi();
         app.MapRecaptionsApi();
         app.MapEventsApi();
         app.MapDeadLettersApi();
-        app.MapOpenApi();
-        app.MapScalarApiReference(options => options.WithTitle("Annotator API"));
+        app.MapOpenApi().RequireAuthorization(Rights.Read);
+        app.MapScalarApiReference(options => options.WithTitle("Annotator API")).RequireAuthorization(Rights.Read);
         return app;
     }
 }

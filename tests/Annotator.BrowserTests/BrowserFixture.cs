@@ -93,9 +93,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// A fresh context and page on the shared server (or on <paramref name="server"/>, a test class's own),
-    /// watching for script errors and CSP violations.
+    /// watching for script errors and CSP violations, signed in as the admin unless <paramref name="signIn"/> names
+    /// another account (user name, password) or is <see cref="SignedOut"/>.
     /// </summary>
-    public async Task<BrowserPage> NewPageAsync(ITestOutputHelper output, BrowserNewContextOptions? options = null, AnnotatorProcess? server = null)
+    public async Task<BrowserPage> NewPageAsync(
+        ITestOutputHelper output, BrowserNewContextOptions? options = null, AnnotatorProcess? server = null, (string User, string Password)? signIn = null)
     {
         Func<string?> death = ServerDeath;
         if (server is not null)
@@ -116,9 +118,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout(PatienceMs);
         context.SetDefaultNavigationTimeout(PatienceMs);
+        signIn ??= (AnnotatorProcess.AdminUser, AnnotatorProcess.AdminPassword);
+        if (signIn != SignedOut)
+        {
+            // The context's request API shares the browser's cookie jar: the page starts signed in.
+            var response = await context.APIRequest.PostAsync("/api/auth/login", new() { DataObject = new { userName = signIn.Value.User, password = signIn.Value.Password } });
+            if (!response.Ok) throw new InvalidOperationException($"Sign-in as {signIn.Value.User} gave {response.Status}: {await response.TextAsync()}");
+        }
         var page = await context.NewPageAsync();
         return await BrowserPage.WatchAsync(context, page, output, death);
     }
+
+    /// <summary>For <see cref="NewPageAsync"/>: a browser with no session.</summary>
+    public static readonly (string User, string Password) SignedOut = ("", "");
 }
 
 [CollectionDefinition(Name)]

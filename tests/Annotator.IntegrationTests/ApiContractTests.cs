@@ -179,7 +179,7 @@ public sealed class ApiContractTests(ServerFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task Live_events_report_each_state_change_and_the_deletion()
     {
-        using var events = new HttpClient { BaseAddress = fixture.Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var events = fixture.Server.NewClient(Timeout.InfiniteTimeSpan);
         using var stream = await events.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
@@ -210,7 +210,7 @@ public sealed class ApiContractTests(ServerFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task A_stream_resumed_after_its_last_event_id_replays_what_it_missed()
     {
-        using var events = new HttpClient { BaseAddress = fixture.Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var events = fixture.Server.NewClient(Timeout.InfiniteTimeSpan);
         long seen;
         using (var first = await events.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead))
         {

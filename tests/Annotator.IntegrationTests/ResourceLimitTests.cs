@@ -140,7 +140,7 @@ public sealed class ResourceLimitTests
     public async Task Event_streams_past_the_limit_get_a_503_with_retry_after_and_the_rest_keep_working()
     {
         await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Server:MaxEventStreams"] = "2" });
-        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var client = server.NewClient(Timeout.InfiniteTimeSpan);
         using var first = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
         using var second = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
 
@@ -193,7 +193,7 @@ public sealed class ResourceLimitTests
         {
             try
             {
-                using var client = new HttpClient { BaseAddress = server.BaseAddress };
+                using var client = server.NewClient();
                 Assert.Equal("Healthy", await client.GetStringAsync("healthz"));
                 break;
             }

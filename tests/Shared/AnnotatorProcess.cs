@@ -16,9 +16,16 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     private readonly bool _ownsData;
     private readonly IReadOnlyDictionary<string, string> _settings;
 
+    /// <summary>The admin every test server has, unless its settings name another or none (<c>Annotator:Auth:AdminUser</c> = "").</summary>
+    public const string AdminUser = "admin";
+    public static readonly string AdminPassword = "test-" + Guid.NewGuid().ToString("N");
+
     public Uri BaseAddress { get; private set; } = null!;
     public string DataDirectory { get; }
+    /// <summary>A client acting as the admin with an API token of every scope; signed out on a worker or a server without an admin.</summary>
     public HttpClient Client { get; private set; } = null!;
+    /// <summary>The admin's API token that <see cref="Client"/> sends, or null.</summary>
+    public string? Token { get; private set; }
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -93,7 +100,12 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
         info.Environment["Annotator__DataDirectory"] = dataDirectory;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        info.Environment["Annotator__Auth__AdminUser"] = AdminUser;
+        info.Environment["Annotator__Auth__AdminPassword"] = AdminPassword;
+        // Tests sign in far more often from one address than a person does; the limit's own test sets it low.
+        info.Environment["Annotator__Auth__SignInsPerMinute"] = "10000";
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
+        if (info.Environment["Annotator__Auth__AdminUser"] is "") info.Environment.Remove("Annotator__Auth__AdminPassword");
         return info;
     }
 
@@ -108,8 +120,19 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var worker = _process.StartInfo.ArgumentList.SkipWhile(a => a != "--role").Skip(1).FirstOrDefault() == "worker"
+            || _settings.GetValueOrDefault("Annotator:Role") == "worker";
+        var adminUser = _settings.GetValueOrDefault("Annotator:Auth:AdminUser", AdminUser);
+        var adminPassword = _settings.GetValueOrDefault("Annotator:Auth:AdminPassword", AdminPassword);
+        Token = worker || adminUser == "" ? null : await AccessApi.MakeTokenAsync(BaseAddress, adminUser, adminPassword, AccessApi.AllScopes);
+        Client = NewClient(TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>A new client acting as <see cref="Client"/> does (with <see cref="Token"/>), e.g. with its own timeout for a live stream.</summary>
+    public HttpClient NewClient(TimeSpan? timeout = null) => AccessApi.ClientWith(BaseAddress, Token, timeout);
+
+    /// <summary>A client with no account at all.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     private void OnLine(string? line, TaskCompletionSource<Uri> listening)
     {

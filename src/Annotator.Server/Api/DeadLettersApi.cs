@@ -3,6 +3,7 @@ using Annotator.Events;
 using Annotator.Images;
 using Annotator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Annotator.Server.Access;
 
 namespace Annotator.Server.Api;
 
@@ -16,11 +17,11 @@ public static class DeadLettersApi
 
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/dead-letters", ListAsync)
+        app.MapGet("/api/dead-letters", ListAsync).RequireAuthorization(Rights.Read)
             .WithTags("Events")
             .WithSummary("Events a function failed on every attempt (newest first); ?image= for one image's")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        app.MapPost("/api/dead-letters/{id:long}/replay", ReplayAsync)
+        app.MapPost("/api/dead-letters/{id:long}/replay", ReplayAsync).RequireAuthorization(Rights.Write)
             .WithTags("Events")
             .WithSummary("Deliver a dead letter again to the function that failed it; it leaves the list")
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Annotator.Catalog;
+using Annotator.Server.Access;
 
 namespace Annotator.Server.Api;
 
@@ -36,6 +37,7 @@ public static class EventsApi
                 context.Response.RegisterForDispose(ends);
                 return (IResult)TypedResults.ServerSentEvents(StreamAsync(feed, stream.Reader, changes.Version, resumeAfter, ends.Token));
             })
+            .RequireAuthorization(Rights.Read)
             .WithTags("Images")
             .WithSummary("Live image changes as server-sent events (event types: image, deleted, reset, ping); resumes after Last-Event-ID or ?after=")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -18,7 +18,8 @@ public sealed record ImageDto(
     string OriginalUrl,
     ThumbnailDto Thumbnail,
     CaptionDto Caption,
-    ExifDto Exif)
+    ExifDto Exif,
+    UploaderDto? UploadedBy)
 {
     public static ImageDto From(ImageRecord image)
     {
@@ -63,7 +64,8 @@ public sealed record ImageDto(
                 caption?.Attempts,
                 caption?.FallbackReason,
                 image.RequestedCaptioner is { } requested ? new CaptionChoiceDto(requested.Provider, requested.Model) : null),
-            ExifDto.From(image.Facts));
+            ExifDto.From(image.Facts),
+            image.UploaderId is { } uploader ? new UploaderDto(uploader, image.UploaderName ?? "") : null);
     }
 }
 
@@ -89,5 +91,8 @@ public sealed record ExifDto(
     public static ExifDto From(ImageFacts f) =>
         new(f.Camera, f.Lens, f.TakenAt, f.Latitude, f.Longitude, f.ExposureTime, f.FNumber, f.Iso, f.FocalLength, f.Orientation);
 }
+
+/// <summary>Who uploaded the image: the account's id and its user name at the time.</summary>
+public sealed record UploaderDto(string Id, string UserName);
 
 public sealed record ImageListDto(IReadOnlyList<ImageDto> Items, string? NextCursor);

@@ -3,6 +3,7 @@ using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Annotator.Server.Access;
 
 namespace Annotator.Server.Api;
 
@@ -16,7 +17,7 @@ public static class ImagesApi
     {
         var images = app.MapGroup("/api/images").WithTags("Images");
 
-        images.MapPost("/", UploadEndpoint.HandleAsync)
+        images.MapPost("/", UploadEndpoint.HandleAsync).RequireAuthorization(Rights.Upload)
             .WithSummary("Upload one or more images (multipart field 'file' or 'files')")
             // No Accepts<>() metadata: routing would answer a wrong Content-Type with a bare 415, and the
             // handler's problem detail says what to send instead.
@@ -30,28 +31,25 @@ public static class ImagesApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .DisableAntiforgery();
 
-        images.MapGet("/", ListAsync)
+        images.MapGet("/", ListAsync).RequireAuthorization(Rights.Read)
             .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names")
-            // Cached per catalog version: any change makes a new key, so a cached page is never stale.
-            .CacheOutput(policy => policy
-                .SetVaryByQuery("cursor", "limit", "q", "state")
-                .VaryByValue(context => new("catalog-version", context.RequestServices.GetRequiredService<ImageChanges>().Version.ToString()))
-                .Expire(TimeSpan.FromSeconds(30)));
+            .CacheOutput(ListCachePolicy.Instance);
 
-        images.MapGet("/{id}", GetAsync).WithSummary("One image with its processing states, caption and EXIF facts");
-        images.MapPost("/{id}/retry", RetryAsync).WithSummary("Retry failed thumbnail or caption work");
-        images.MapPost("/{id}/recaption", RecaptionAsync)
+        images.MapGet("/{id}", GetAsync).RequireAuthorization(Rights.Read).WithSummary("One image with its processing states, caption and EXIF facts");
+        images.MapPost("/{id}/retry", RetryAsync).RequireAuthorization(Rights.Write).WithSummary("Retry failed thumbnail or caption work");
+        images.MapPost("/{id}/recaption", RecaptionAsync).RequireAuthorization(Rights.Write)
             .WithSummary("Make a new caption, optionally with another provider or model; the current one stays until it succeeds")
             .WithDescription("Optional JSON body { \"provider\": \"gemini\", \"model\": \"…\" }; without one the configured captioner runs. "
                 + "An unknown or unconfigured provider, or an invalid model name, is a 400 problem.");
-        images.MapDelete("/{id}", DeleteAsync).WithSummary("Delete the image and every object made from it");
+        images.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Rights.Write).WithSummary("Delete the image and every object made from it");
 
         images.MapObjectEndpoints();
         return app;
     }
 
     private static async Task<Results<Ok<ImageListDto>, ProblemHttpResult>> ListAsync(
-        IImageCatalog catalog, CancellationToken cancellationToken, string? cursor = null, int? limit = null, string? q = null, string? state = null)
+        IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken,
+        string? cursor = null, int? limit = null, string? q = null, string? state = null, bool mine = false)
     {
         ImageId? before = null;
         if (!string.IsNullOrEmpty(cursor))
@@ -68,35 +66,37 @@ public static class ImagesApi
         }
         if (q is { Length: > 200 }) return Problems.BadRequest("q is longer than 200 characters");
 
-        var page = await catalog.ListAsync(new ImageQuery(before, limit ?? DefaultLimit, q, wanted), cancellationToken);
+        var page = await catalog.ListAsync(new ImageQuery(before, limit ?? DefaultLimit, q, wanted, mine ? context.User.UserId() : null), cancellationToken);
         return TypedResults.Ok(new ImageListDto([.. page.Items.Select(ImageDto.From)], page.Next?.ToString()));
     }
 
     private static async Task<Results<Ok<ImageDto>, ProblemHttpResult>> GetAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken) =>
         await FindAsync(id, catalog, cancellationToken) is { } image ? TypedResults.Ok(ImageDto.From(image)) : NotFound(id);
 
-    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RetryAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RetryAsync(string id, IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken)
     {
         if (await FindAsync(id, catalog, cancellationToken) is not { } image) return NotFound(id);
         // The catalog decides: of concurrent retries of one image, exactly one finds failed work.
         if (!await catalog.RetryAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), cancellationToken))
             return Problems.Of(StatusCodes.Status409Conflict, "Nothing to retry", $"image '{id}' has no failed work");
+        await context.RecordAsync("image.retry", image.Id.ToString(), image.FileName);
         return await AcceptedAsync(image.Id, catalog, cancellationToken);
     }
 
     private static async Task<Results<Accepted<ImageDto>, ProblemHttpResult>> RecaptionAsync(
-        string id, IImageCatalog catalog, Captioners captioners, CancellationToken cancellationToken, RecaptionBody? body = null)
+        string id, IImageCatalog catalog, Captioners captioners, HttpContext context, CancellationToken cancellationToken, RecaptionBody? body = null)
     {
         if (await FindAsync(id, catalog, cancellationToken) is not { } image) return NotFound(id);
         if (RecaptionsApi.Choose(body?.Provider, body?.Model, captioners, out var choice) is { } problem) return problem;
         await catalog.RecaptionAsync(image.Id, ObjectKeys.Raw(image.Id, image.Format), choice, cancellationToken);
+        await context.RecordAsync("image.recaption", image.Id.ToString(), choice is null ? image.FileName : $"{image.FileName} with {choice.Provider ?? "the default"} {choice.Model}".TrimEnd());
         return await AcceptedAsync(image.Id, catalog, cancellationToken);
     }
 
     /// <summary>The optional body of <c>POST /api/images/{id}/recaption</c>.</summary>
     public sealed record RecaptionBody(string? Provider, string? Model);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IImageCatalog catalog, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IImageCatalog catalog, IObjectStore store, HttpContext context, CancellationToken cancellationToken)
     {
         if (!ImageId.TryParse(id, out var imageId)) return NotFound(id);
         // Row first: once it is gone no function will write for this image again (they check), and
@@ -104,6 +104,7 @@ public static class ImagesApi
         if (await catalog.DeleteAsync(imageId, cancellationToken) is not { } image) return NotFound(id);
         foreach (var key in new[] { ObjectKeys.Raw(image.Id, image.Format), ObjectKeys.Thumbnail(image.Id), ObjectKeys.Preview(image.Id) })
             await store.DeleteAsync(key, CancellationToken.None);
+        await context.RecordAsync("image.delete", image.Id.ToString(), image.FileName);
         return TypedResults.NoContent();
     }
 

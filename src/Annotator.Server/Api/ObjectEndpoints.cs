@@ -3,6 +3,7 @@ using Annotator.Images;
 using Annotator.Storage;
 using Annotator.Uploads;
 using Microsoft.Net.Http.Headers;
+using Annotator.Server.Access;
 
 namespace Annotator.Server.Api;
 
@@ -13,14 +14,15 @@ namespace Annotator.Server.Api;
 /// </summary>
 public static class ObjectEndpoints
 {
-    private const string Forever = "public, max-age=31536000, immutable";
+    // Private: behind accounts, a shared cache (a proxy, a CDN) must not hand one person's photo to another.
+    private const string Forever = "private, max-age=31536000, immutable";
 
     public static RouteGroupBuilder MapObjectEndpoints(this RouteGroupBuilder images)
     {
-        images.MapGet("/{id}/original", OriginalAsync).WithSummary("The original file as uploaded; Range requests supported; ?download=true to save it");
-        images.MapGet("/{id}/thumbnail", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Thumbnail, c, s, h, t))
+        images.MapGet("/{id}/original", OriginalAsync).RequireAuthorization(Rights.Read).WithSummary("The original file as uploaded; Range requests supported; ?download=true to save it");
+        images.MapGet("/{id}/thumbnail", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Thumbnail, c, s, h, t)).RequireAuthorization(Rights.Read)
             .WithSummary("The gallery thumbnail (WebP, longest side 256)");
-        images.MapGet("/{id}/preview", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Preview, c, s, h, t))
+        images.MapGet("/{id}/preview", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Preview, c, s, h, t)).RequireAuthorization(Rights.Read)
             .WithSummary("The large preview (WebP, longest side 1440)");
         return images;
     }

@@ -2,6 +2,7 @@ using Annotator.Captioning;
 using Annotator.Catalog;
 using Annotator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Annotator.Server.Access;
 
 namespace Annotator.Server.Api;
 
@@ -14,7 +15,7 @@ public static class RecaptionsApi
 {
     public static IEndpointRouteBuilder MapRecaptionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/recaptions", StartAsync)
+        app.MapPost("/api/recaptions", StartAsync).RequireAuthorization(Rights.Write)
             .WithTags("Captions")
             .WithSummary("Re-caption every image matching q and state (neither: every image), optionally with another provider or model")
             .WithDescription("Body { \"q\"?, \"state\"?, \"provider\"?, \"model\"? }. 202 with the job and a Location to follow its progress. "
@@ -22,17 +23,17 @@ public static class RecaptionsApi
             .Produces<RecaptionJobDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .DisableAntiforgery();
-        app.MapGet("/api/recaptions/{jobId}", GetAsync)
+        app.MapGet("/api/recaptions/{jobId}", GetAsync).RequireAuthorization(Rights.Read)
             .WithTags("Captions")
             .WithSummary("A re-caption job's progress: total, done, failed, pending (waiting or working), deleted");
-        app.MapGet("/api/captioners", (Captioners captioners) => TypedResults.Ok(CaptionersDto.From(captioners)))
+        app.MapGet("/api/captioners", (Captioners captioners) => TypedResults.Ok(CaptionersDto.From(captioners))).RequireAuthorization(Rights.Read)
             .WithTags("Captions")
             .WithSummary("The caption providers, their default models, whether this server can use them, and their circuit state");
         return app;
     }
 
     private static async Task<Results<Accepted<RecaptionJobDto>, ProblemHttpResult>> StartAsync(
-        RecaptionsBody? body, IImageCatalog catalog, Captioners captioners, CancellationToken cancellationToken)
+        RecaptionsBody? body, IImageCatalog catalog, Captioners captioners, HttpContext context, CancellationToken cancellationToken)
     {
         WorkState? state = null;
         if (!string.IsNullOrEmpty(body?.State))
@@ -43,6 +44,7 @@ public static class RecaptionsApi
         if (body?.Q is { Length: > 200 }) return Problems.BadRequest("q is longer than 200 characters");
         if (Choose(body?.Provider, body?.Model, captioners, out var choice) is { } problem) return problem;
         var job = await catalog.RecaptionAllAsync(string.IsNullOrWhiteSpace(body?.Q) ? null : body.Q, state, choice, ObjectKeys.Raw, cancellationToken);
+        await context.RecordAsync("images.recaption", job.Id, $"{job.Total} image(s){(body?.Q is { Length: > 0 } q ? $" matching '{q}'" : "")}{(state is { } s ? $" {s.Name()}" : "")}");
         return TypedResults.Accepted($"/api/recaptions/{job.Id}", RecaptionJobDto.From(job));
     }
 

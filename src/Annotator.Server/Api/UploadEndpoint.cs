@@ -1,4 +1,5 @@
 using Annotator.Images;
+using Annotator.Server.Access;
 using Annotator.Uploads;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -63,7 +64,7 @@ public static class UploadEndpoint
 
                 fileName = DisplayName.Clean(HeaderUtilities.RemoveQuotes(
                     disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
-                results.Add(await AcceptAsync(uploads, fileName, section.Body, limits, deadline.Token));
+                results.Add(await AcceptAsync(context, uploads, fileName, section.Body, limits, deadline.Token));
             }
         }
         catch (ImageRejectedException e) when (e.Kind == RejectionKind.TooLarge)
@@ -120,7 +121,7 @@ public static class UploadEndpoint
         return Problems.Of(status, title, detail, extensions);
     }
 
-    private static async Task<FileResult> AcceptAsync(UploadService uploads, string fileName, Stream body, UploadOptions limits, CancellationToken cancellationToken)
+    private static async Task<FileResult> AcceptAsync(HttpContext context, UploadService uploads, string fileName, Stream body, UploadOptions limits, CancellationToken cancellationToken)
     {
         await using var buffered = new FileBufferingReadStream(
             new LimitedReadStream(body, limits.MaxFileBytes), MemoryThreshold, bufferLimit: null,
@@ -128,7 +129,8 @@ public static class UploadEndpoint
         await buffered.DrainAsync(cancellationToken);
         try
         {
-            var image = await uploads.AcceptAsync(fileName, buffered, cancellationToken);
+            var image = await uploads.AcceptAsync(fileName, buffered, cancellationToken, (context.User.UserId()!, context.User.UserName()!));
+            await context.RecordAsync("image.upload", image.Id.ToString(), image.FileName);
             return new FileResult(fileName, StatusCodes.Status201Created, ImageDto.From(image), null);
         }
         catch (ImageRejectedException e) when (e.Kind != RejectionKind.TooLarge)

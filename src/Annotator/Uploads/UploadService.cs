@@ -22,7 +22,8 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
 
     /// <param name="fileName">The name the client gave, kept as display text.</param>
     /// <param name="content">The whole file, seekable; the caller has already enforced the byte limit.</param>
-    public async Task<ImageRecord> AcceptAsync(string? fileName, Stream content, CancellationToken cancellationToken)
+    /// <param name="uploader">The account uploading it (its id and user name), recorded with the image.</param>
+    public async Task<ImageRecord> AcceptAsync(string? fileName, Stream content, CancellationToken cancellationToken, (string Id, string Name)? uploader = null)
     {
         ImageHeader header;
         ImageFacts facts;
@@ -58,6 +59,8 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
             SizeBytes = content.Length,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()), // the catalog keeps milliseconds
             Facts = facts,
+            UploaderId = uploader?.Id,
+            UploaderName = uploader?.Name,
         };
 
         content.Position = 0;

@@ -1,3 +1,4 @@
+using Annotator.Testing;
 using System.Text.Json.Nodes;
 
 namespace Annotator.IntegrationTests.ScaleOut;
@@ -12,9 +13,9 @@ public sealed class LiveEvents : IAsyncDisposable
     private LiveEvents(HttpClient client, HttpResponseMessage response, StreamReader reader) =>
         (_client, _response, _reader) = (client, response, reader);
 
-    public static async Task<LiveEvents> OpenAsync(Uri server)
+    public static async Task<LiveEvents> OpenAsync(AnnotatorProcess server)
     {
-        var client = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        var client = server.NewClient(Timeout.InfiniteTimeSpan);
         var response = await client.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         return new LiveEvents(client, response, new StreamReader(await response.Content.ReadAsStreamAsync()));

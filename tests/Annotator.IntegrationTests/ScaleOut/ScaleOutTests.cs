@@ -30,7 +30,7 @@ public sealed class ScaleOutTests
 
     private static async Task UploadOnWebAndSeeTheWorkersResultLiveAsync(AnnotatorProcess web)
     {
-        await using var live = await LiveEvents.OpenAsync(web.BaseAddress);
+        await using var live = await LiveEvents.OpenAsync(web);
         var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
 
         var done = await live.WaitForAsync(id, "done", Patience);

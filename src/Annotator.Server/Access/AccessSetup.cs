@@ -1,0 +1,106 @@
+using System.Threading.RateLimiting;
+using Annotator.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Annotator.Server.Access;
+
+/// <summary>
+/// Accounts, sessions and tokens for the web tier: who a request is (a session cookie or a bearer token), what it may
+/// do (one policy per right), the shared key ring, the brute-force limits and the first admin.
+/// </summary>
+public static class AccessSetup
+{
+    public const string Scheme = "Annotator";
+    public const string SignInLimit = "sign-in";
+    public const string CookieName = "annotator.session";
+
+    public static IServiceCollection AddAnnotatorAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
+            .PostConfigure(options => ReadPasswordFile(options, configuration[AuthOptions.Section + ":AdminPassword_FILE"]))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SignInLimiter>();
+        services.AddSingleton<SessionTicketStore>();
+        services.AddSingleton<IAuthorizationHandler, RightHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessResults>();
+        services.AddHostedService<FirstAdmin>();
+
+        services.AddAuthentication(Scheme)
+            // A bearer token is an API client's; anything else is a browser's session (or nobody).
+            .AddPolicyScheme(Scheme, null, o => o.ForwardDefaultSelector = context =>
+                TokenAuthenticationHandler.HasBearer(context.Request) ? TokenAuthenticationHandler.Name : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                // Lax: a link from another site still arrives signed in; a cross-site form post does not (and Fetch
+                // Metadata refuses it anyway). Secure whenever the request came over HTTPS, as the proxy says.
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/signin";
+                o.ReturnUrlParameter = "returnUrl";
+                o.SlidingExpiration = true;
+            })
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.Name, null);
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<SessionTicketStore, IOptions<AuthOptions>>((o, store, auth) =>
+            {
+                o.SessionStore = store;
+                o.ExpireTimeSpan = auth.Value.SessionLifetime;
+            });
+        services.AddAuthorization(o => o.AddRightPolicies());
+
+        // One application name on every node (the default is the content root's path, which differs between machines).
+        services.AddDataProtection().SetApplicationName("Annotator");
+        services.AddOptions<KeyManagementOptions>().Configure<IKeyStore>((o, keys) => o.XmlRepository = new CatalogXmlRepository(keys));
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = (rejected, cancellationToken) =>
+            {
+                var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
+                return new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts",
+                    detail: $"too many sign-in attempts from this address: try again in {seconds} s").ExecuteAsync(rejected.HttpContext));
+            };
+        });
+        return services;
+    }
+
+    public static WebApplication UseAnnotatorAccess(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static void ReadPasswordFile(AuthOptions options, string? path)
+    {
+        if (!string.IsNullOrEmpty(options.AdminPassword) || string.IsNullOrEmpty(path)) return;
+        try
+        {
+            options.AdminPassword = File.ReadAllText(path).TrimEnd('\r', '\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            options.PasswordFileError = $"Annotator:Auth:AdminPassword_FILE: cannot read '{path}': {e.Message}";
+        }
+    }
+}

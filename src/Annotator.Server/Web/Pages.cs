@@ -1,0 +1,56 @@
+using Annotator.Server.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Rewrite;
+
+namespace Annotator.Server.Web;
+
+/// <summary>
+/// The pages are static files with friendly addresses, rewritten before routing. Who may load which: the sign-in and
+/// setup pages anyone; every other page an account that may read (a signed-out browser is sent to sign in first); the
+/// users and audit pages an admin. Scripts, styles and icons hold no data and load for anyone, so the sign-in page works.
+/// </summary>
+public static class Pages
+{
+    private static readonly Dictionary<string, string> Addresses = new()
+    {
+        ["^$"] = "index.html",
+        ["^images/[0-9a-f-]{36}$"] = "image.html",
+        ["^signin$"] = "signin.html",
+        ["^setup$"] = "setup.html",
+        ["^users$"] = "users.html",
+        ["^tokens$"] = "tokens.html",
+        ["^audit$"] = "audit.html",
+    };
+
+    private static readonly Dictionary<string, string?> PagePolicies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["signin.html"] = null,
+        ["setup.html"] = null,
+        ["users.html"] = Rights.Admin,
+        ["audit.html"] = Rights.Admin,
+    };
+
+    public static IApplicationBuilder UsePages(this IApplicationBuilder app)
+    {
+        var rewrites = new RewriteOptions();
+        foreach (var (pattern, file) in Addresses) rewrites.AddRewrite(pattern, file, skipRemainingRules: true);
+        return app.UseRewriter(rewrites);
+    }
+
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    {
+        app.MapStaticAssets().Add(endpoint =>
+        {
+            var file = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText?.Split('/').LastOrDefault() ?? "";
+            if (!file.EndsWith(".html", StringComparison.OrdinalIgnoreCase) && !file.Contains(".html.", StringComparison.OrdinalIgnoreCase))
+            {
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+                return;
+            }
+            var page = file[..(file.IndexOf(".html", StringComparison.OrdinalIgnoreCase) + 5)];
+            var policy = PagePolicies.TryGetValue(page, out var named) ? named : Rights.Read;
+            endpoint.Metadata.Add(policy is null ? new AllowAnonymousAttribute() : new AuthorizeAttribute(policy));
+        });
+        return app;
+    }
+}
