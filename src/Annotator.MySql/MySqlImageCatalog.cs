@@ -23,15 +23,16 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         var version = await database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts,
+                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
                                     thumb_state, caption_state, search_name, search_caption)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @Facts,
+                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
                         'pending', 'pending', @SearchName, '')
                 """,
                 new
                 {
                     Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), Facts = ImageRow.FactsJson(image.Facts),
+                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                    Facts = ImageRow.FactsJson(image.Facts),
                     SearchName = SearchWords.Stored(image.FileName),
                 },
                 transaction);
@@ -53,6 +54,11 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
     {
         var parameters = new DynamicParameters();
         var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
+        if (query.UploaderId is { } uploader)
+        {
+            where.Add("uploader_id = @uploader");
+            parameters.Add("uploader", uploader);
+        }
         if (query.Before is { } before)
         {
             where.Add("id < @before");

@@ -1,4 +1,5 @@
 using Annotator.Events;
+using Annotator.Sql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ public static class MySqlRegistration
     /// <summary>
     /// The catalog on MariaDB or MySQL: <c>Annotator:Catalog:ConnectionString</c> and <c>PasswordFile</c> bound and
     /// checked at start-up, a connection pool of its own (keyed, so a host's other MySQL pools are left alone), and
-    /// the schema, catalog, outbox, delivery queue and dead letters on it.
+    /// the schema, catalog, outbox, delivery queue, dead letters and access stores on it.
     /// </summary>
     public static IServiceCollection AddMySqlCatalog(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,8 @@ public static class MySqlRegistration
         services.AddSingleton<IOutbox, MySqlOutbox>();
         services.AddSingleton<IDeliveryQueue, MySqlDeliveryQueue>();
         services.AddSingleton<IDeadLetters, MySqlDeadLetters>();
+        services.AddSingleton<IAccessDatabase, MySqlAccessDatabase>();
+        services.AddSqlAccess();
         return services;
     }
 }

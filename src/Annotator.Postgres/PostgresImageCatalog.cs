@@ -24,13 +24,16 @@ public sealed class PostgresImageCatalog(
         var version = await dataSource.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts, thumb_state, caption_state, search_name)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @Facts, 'pending', 'pending', @SearchName)
+                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
+                                    thumb_state, caption_state, search_name)
+                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
+                        'pending', 'pending', @SearchName)
                 """,
                 new
                 {
                     Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), Facts = ImageRow.FactsJson(image.Facts),
+                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                    Facts = ImageRow.FactsJson(image.Facts),
                     SearchName = SearchWords.Of(image.FileName),
                 },
                 transaction, cancellationToken: cancellationToken));
@@ -52,6 +55,11 @@ public sealed class PostgresImageCatalog(
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
+        if (query.UploaderId is { } uploader)
+        {
+            where.Add("uploader_id = @uploader");
+            parameters.Add("uploader", uploader);
+        }
         if (query.Before is { } before)
         {
             where.Add("id < @before");

@@ -1,4 +1,5 @@
 using Annotator.Events;
+using Annotator.Sql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ public static class PostgresRegistration
 
     /// <summary>
     /// The catalog in PostgreSQL: <c>Annotator:Catalog</c>'s connection settings bound and validated at start-up, one
-    /// pooling data source, and the schema, catalog, outbox, delivery queue and dead letters on it.
+    /// pooling data source, and the schema, catalog, outbox, delivery queue, dead letters and access stores on it.
     /// </summary>
     public static IServiceCollection AddPostgresCatalog(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,6 +30,8 @@ public static class PostgresRegistration
         services.AddSingleton<IOutbox, PostgresOutbox>();
         services.AddSingleton<IDeliveryQueue, PostgresDeliveryQueue>();
         services.AddSingleton<IDeadLetters, PostgresDeadLetters>();
+        services.AddSingleton<IAccessDatabase, PostgresAccessDatabase>();
+        services.AddSqlAccess();
         return services;
     }
 }

@@ -74,4 +74,25 @@ public sealed class SqliteDatabase
             _writeGate.Release();
         }
     }
+
+    /// <summary>
+    /// Runs asynchronous <paramref name="work"/> in one write transaction, serialised with this process's other writes
+    /// (the shared access stores, written over <see cref="System.Data.Common.DbConnection"/>).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = Open();
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(CancellationToken.None);
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
 }

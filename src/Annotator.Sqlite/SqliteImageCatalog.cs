@@ -20,13 +20,14 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         var version = await database.WriteAsync((connection, transaction) =>
         {
             connection.Execute("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, facts, thumb_state, caption_state)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @Facts, 'pending', 'pending')
+                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts, thumb_state, caption_state)
+                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts, 'pending', 'pending')
                 """,
                 new
                 {
                     Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), Facts = ImageRow.FactsJson(image.Facts),
+                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                    Facts = ImageRow.FactsJson(image.Facts),
                 },
                 transaction);
             AppendOutbox(connection, transaction, rawKey, now);
@@ -47,6 +48,11 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
+        if (query.UploaderId is { } uploader)
+        {
+            where.Add("uploader_id = @uploader");
+            parameters.Add("uploader", uploader);
+        }
         if (query.Before is { } before)
         {
             where.Add("id < @before");

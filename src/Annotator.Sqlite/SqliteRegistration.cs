@@ -1,4 +1,5 @@
 using Annotator.Events;
+using Annotator.Sql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ namespace Annotator.Catalog.Sqlite;
 
 public static class SqliteRegistration
 {
-    /// <summary>The embedded catalog: one SQLite file (by default in the data folder) holding images, the feed and the event tables.</summary>
+    /// <summary>The embedded catalog: one SQLite file (by default in the data folder) holding images, the feed, the event tables and the access stores.</summary>
     public static IServiceCollection AddSqliteCatalog(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SqliteCatalogOptions>().Bind(configuration.GetSection(SqliteCatalogOptions.Section))
@@ -21,6 +22,8 @@ public static class SqliteRegistration
         services.AddSingleton<IOutbox, SqliteOutbox>();
         services.AddSingleton<IDeliveryQueue, SqliteDeliveryQueue>();
         services.AddSingleton<IDeadLetters, SqliteDeadLetters>();
+        services.AddSingleton<IAccessDatabase, SqliteAccessDatabase>();
+        services.AddSqlAccess();
         return services;
     }
 }

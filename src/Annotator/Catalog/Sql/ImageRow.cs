@@ -13,7 +13,7 @@ namespace Annotator.Catalog.Sql;
 public sealed class ImageRow
 {
     public const string Columns = """
-        id, file_name, format, width, height, size_bytes, created_at, facts,
+        id, file_name, format, width, height, size_bytes, created_at, uploader_id, uploader_name, facts,
         thumb_state, thumb_error, thumb_started_at, thumb_finished_at, thumb_attempts,
         caption_state, caption_error, caption_started_at, caption_finished_at, caption_attempts,
         caption_text, caption_tags, caption_provider, caption_model, caption_latency_ms,
@@ -28,6 +28,8 @@ public sealed class ImageRow
     public long Height { get; set; }
     public long SizeBytes { get; set; }
     public long CreatedAt { get; set; }
+    public string? UploaderId { get; set; }
+    public string? UploaderName { get; set; }
     public string Facts { get; set; } = "{}";
     public string ThumbState { get; set; } = "";
     public string? ThumbError { get; set; }
@@ -63,6 +65,8 @@ public sealed class ImageRow
         Height = (int)Height,
         SizeBytes = SizeBytes,
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+        UploaderId = UploaderId,
+        UploaderName = UploaderName,
         Facts = JsonSerializer.Deserialize<ImageFacts>(Facts, Json) ?? ImageFacts.None,
         Thumbnail = Status(ThumbState, ThumbError, ThumbStartedAt, ThumbFinishedAt, ThumbAttempts),
         Caption = Status(CaptionState, CaptionError, CaptionStartedAt, CaptionFinishedAt, CaptionAttempts),
