@@ -131,6 +131,7 @@ function askPassword(user) {
     ? `${user.userName} signs in with single sign-on; a password lets them sign in here too.`
     : `${user.userName} signs in with this password from now on. Their sessions stay open; end them too if the old password leaked.`;
   $('reset-password').value = '';
+  $('password-user').value = user.userName; // tells a password manager whose password this is
   passwordDialog.showModal();
 }
 passwordDialog.addEventListener('close', () => {
