@@ -1,14 +1,42 @@
 // The REST API as the pages use it. Errors are RFC 9457 problem+json: the person sees `detail`
 // (or `title` when there is no detail), never a raw status line when the server said more.
+// A 401 means the session has ended (or never began): the browser goes to the sign-in page, which
+// brings it back here afterwards; the call that met it never settles, so no error flashes meanwhile.
+
+import { signInAddress, onSignInPage } from './return-url.js';
 
 export const PAGE_SIZE = 48;
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  /** `retryAfter`: seconds the server asked to wait (a 429's Retry-After), else null. */
+  constructor(message, status, retryAfter = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.retryAfter = retryAfter;
   }
+}
+
+let leaving = false;
+
+/**
+ * Sends the browser to the sign-in page (once) and returns a promise that never settles. On the sign-in
+ * and setup pages themselves a 401 is an answer to show, so `redirectOn401: false` requests get it as an error.
+ */
+export function goToSignIn() {
+  if (!leaving) {
+    leaving = true;
+    location.assign(signInAddress());
+  }
+  return new Promise(() => {});
+}
+
+function retryAfterSeconds(value) {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 function parseJson(text) {
@@ -31,7 +59,7 @@ export function problemMessage(status, body, statusText = '') {
   return `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`;
 }
 
-async function request(method, url, { signal, allowNotFound = false, json } = {}) {
+async function request(method, url, { signal, allowNotFound = false, json, redirectOn401 = true } = {}) {
   let response;
   const headers = { Accept: 'application/json' };
   if (json !== undefined) headers['Content-Type'] = 'application/json';
@@ -41,17 +69,100 @@ async function request(method, url, { signal, allowNotFound = false, json } = {}
     if (error.name === 'AbortError') throw error;
     throw new ApiError('The server could not be reached. Check the connection and try again.', 0);
   }
+  if (response.status === 401 && redirectOn401 && !onSignInPage()) return goToSignIn();
   if (allowNotFound && response.status === 404) return null;
   const body = parseJson(await response.text());
-  if (!response.ok) throw new ApiError(problemMessage(response.status, body, response.statusText), response.status);
+  if (!response.ok) {
+    throw new ApiError(problemMessage(response.status, body, response.statusText), response.status,
+      retryAfterSeconds(response.headers.get('Retry-After')));
+  }
   return body;
 }
 
-/** One page of images, newest first: `{ items, nextCursor }`. */
-export function listImages({ q = '', state = '', cursor = '', limit = PAGE_SIZE } = {}, signal) {
+// Accounts and sessions
+
+/** `GET /api/auth/me`: `{ id, userName, role, rights, via, sso }`; a 401 goes to the sign-in page. */
+export function getMe(signal) {
+  return request('GET', '/api/auth/me', { signal });
+}
+
+/** `GET /api/auth/options` (anonymous): `{ setupNeeded, sso: { name, url } | null }`. */
+export function getAuthOptions(signal) {
+  return request('GET', '/api/auth/options', { signal, redirectOn401: false });
+}
+
+/** Signs in with a password; a wrong name or password is an ApiError 401, too many tries a 429. */
+export function signIn(userName, password) {
+  return request('POST', '/api/auth/login', { json: { userName, password }, redirectOn401: false });
+}
+
+export function signOut() {
+  return request('POST', '/api/auth/logout', { redirectOn401: false });
+}
+
+/** Makes the first admin with the one-time code from the server's log (and signs them in). */
+export function setUp(code, userName, password) {
+  return request('POST', '/api/auth/setup', { json: { code, userName, password }, redirectOn401: false });
+}
+
+// Users (admin)
+
+export function listUsers(signal) {
+  return request('GET', '/api/users', { signal });
+}
+
+/** `{ userName, password?, role }` → the new user. */
+export function createUser(user) {
+  return request('POST', '/api/users', { json: user });
+}
+
+/** `changes`: `{ role?, password?, disabled? }` → the user as changed. */
+export function updateUser(id, changes) {
+  return request('PATCH', `/api/users/${encodeURIComponent(id)}`, { json: changes });
+}
+
+export function deleteUser(id) {
+  return request('DELETE', `/api/users/${encodeURIComponent(id)}`);
+}
+
+/** Signs the user out everywhere: `{ ended: n }`. */
+export function endSessions(id) {
+  return request('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`);
+}
+
+// Personal access tokens
+
+/** The caller's own tokens; `all` (admins): everyone's. */
+export function listTokens({ all = false } = {}, signal) {
+  return request('GET', all ? '/api/tokens?all=true' : '/api/tokens', { signal });
+}
+
+/** `{ name, scopes, expiresInDays }` → `{ id, name, token, scopes, expiresAt }`; `token` is never shown again. */
+export function createToken(token) {
+  return request('POST', '/api/tokens', { json: token });
+}
+
+export function revokeToken(id) {
+  return request('DELETE', `/api/tokens/${encodeURIComponent(id)}`);
+}
+
+// Audit log (admin)
+
+/** One page, newest first: `{ items, nextCursor }`. */
+export function listAudit({ before = '', limit = 50, actor = '', target = '' } = {}, signal) {
+  const params = new URLSearchParams({ limit: String(limit) });
+  if (before) params.set('before', before);
+  if (actor) params.set('actor', actor);
+  if (target) params.set('target', target);
+  return request('GET', `/api/audit?${params}`, { signal });
+}
+
+/** One page of images, newest first: `{ items, nextCursor }`; `mine`: only the caller's uploads. */
+export function listImages({ q = '', state = '', mine = false, cursor = '', limit = PAGE_SIZE } = {}, signal) {
   const params = new URLSearchParams({ limit: String(limit) });
   if (q) params.set('q', q);
   if (state) params.set('state', state);
+  if (mine) params.set('mine', 'true');
   if (cursor) params.set('cursor', cursor);
   return request('GET', `/api/images?${params}`, { signal });
 }
@@ -128,6 +239,10 @@ export function uploadFile(file, { onProgress = () => {}, onSent = () => {} } = 
     });
     xhr.upload.addEventListener('load', () => onSent());
     xhr.addEventListener('load', () => {
+      if (xhr.status === 401 && !onSignInPage()) {
+        goToSignIn();
+        return;
+      }
       const body = parseJson(xhr.responseText);
       if (xhr.status === 201 && body && body.id) resolve({ ok: true, image: body });
       else resolve({ ok: false, status: xhr.status, message: problemMessage(xhr.status, body, xhr.statusText) });

@@ -1,5 +1,5 @@
 // The image page's "Gave up" panel: events a function failed on every attempt (the catalog or the storage
-// was unreachable each time), with a Replay button that delivers one again to that function.
+// was unreachable each time), with a Replay button (for those who may write) that delivers one again to that function.
 import { listDeadLetters, replayDeadLetter } from './api.js';
 import { el, formatInstant } from './format.js';
 
@@ -10,8 +10,9 @@ const NAMES = { thumbnail: 'Thumbnail', caption: 'Caption' };
  * @param {HTMLElement} list receives one entry per dead letter.
  * @param {string} imageId
  * @param {(text: string, isError?: boolean) => void} say reports what a replay did.
+ * @param {() => boolean} canReplay whether to offer Replay (the account's `write` right).
  */
-export function deadLetterPanel(section, list, imageId, say) {
+export function deadLetterPanel(section, list, imageId, say, canReplay = () => true) {
   let reading = null;
 
   const show = letters => {
@@ -19,7 +20,7 @@ export function deadLetterPanel(section, list, imageId, say) {
     list.replaceChildren(...letters.map(letter => el('div', { className: 'work' },
       el('h3', {}, NAMES[letter.function] ?? letter.function),
       el('p', {}, `Gave up after ${letter.attempts} attempts, ${formatInstant(letter.at)}: ${letter.reason}`),
-      el('button', {
+      canReplay() && el('button', {
         type: 'button',
         onclick: async event => {
           event.currentTarget.disabled = true;

@@ -1,9 +1,12 @@
-// The gallery page (/): upload, search, the grid, and live updates.
+// The gallery page (/): upload, search, the grid, and live updates. What the account may not do is
+// not offered: no upload area without the `upload` right, no bulk re-caption without `write`.
 
 import { Gallery } from './gallery.js';
 import { UploadQueue, acceptDrops } from './upload.js';
 import { connectLive } from './live.js';
 import { RecaptionJobPanel } from './recaption-job.js';
+import { showAccount } from './account-header.js';
+import { can } from './session.js';
 
 const $ = id => document.getElementById(id);
 
@@ -33,35 +36,49 @@ input.addEventListener('change', () => {
 });
 acceptDrops($('drop-zone'), files => uploads.add(files));
 
-// Search: the query lives in the address (?q=…&state=…), so a search can be linked and reloaded.
+// Search: the query lives in the address (?q=…&state=…&mine=true), so a search can be linked and reloaded.
 const form = $('search');
 const q = $('q');
 const state = $('state');
+const mine = $('mine');
+const recaptionOpen = $('recaption-open');
 
 function queryFromAddress() {
   const params = new URLSearchParams(location.search);
-  return { q: (params.get('q') ?? '').trim(), state: params.get('state') ?? '' };
+  return { q: (params.get('q') ?? '').trim(), state: params.get('state') ?? '', mine: params.get('mine') === 'true' };
 }
 
-function addressFor({ q: text, state: wanted }) {
+function addressFor({ q: text, state: wanted, mine: own }) {
   const params = new URLSearchParams();
   if (text) params.set('q', text);
   if (wanted) params.set('state', wanted);
+  if (own) params.set('mine', 'true');
   const search = params.toString();
   return search ? `/?${search}` : '/';
+}
+
+// A bulk re-caption takes a search and a state, not an uploader: under "My uploads" it would reach
+// further than the grid shows, so it is not offered there.
+function fitRecaption(own) {
+  recaptionOpen.disabled = own;
+  recaptionOpen.title = own ? 'Not available under “My uploads”: a bulk re-caption covers everyone’s images' : '';
+  if (own && !$('recaption-panel').hidden) recaptions.close();
 }
 
 function showQuery(query) {
   q.value = query.q;
   state.value = ['pending', 'processing', 'done', 'failed'].includes(query.state) ? query.state : '';
-  shown = addressFor({ q: query.q, state: state.value });
-  return gallery.show({ q: query.q, state: state.value });
+  mine.checked = query.mine;
+  fitRecaption(query.mine);
+  shown = addressFor({ q: query.q, state: state.value, mine: query.mine });
+  return gallery.show({ q: query.q, state: state.value, mine: query.mine });
 }
 
 let shown = '';
 
 function search(push) {
-  const query = { q: q.value.trim(), state: state.value };
+  const query = { q: q.value.trim(), state: state.value, mine: mine.checked };
+  fitRecaption(query.mine);
   const address = addressFor(query);
   if (address === shown) return Promise.resolve();
   if (address !== location.pathname + location.search) {
@@ -93,6 +110,10 @@ state.addEventListener('change', () => {
   typedEntry = false;
   search(true);
 });
+mine.addEventListener('change', () => {
+  typedEntry = false;
+  search(true);
+});
 window.addEventListener('popstate', () => {
   clearTimeout(typing);
   typedEntry = false;
@@ -115,5 +136,11 @@ if (flash) {
   note.textContent = flash;
   note.hidden = false;
 }
+
+// The account decides what is offered; the grid does not wait for it.
+showAccount().then(user => {
+  gallery.userId = user?.id ?? null;
+  gallery.canUpload = can(user, 'upload');
+});
 
 firstPage = showQuery(queryFromAddress());

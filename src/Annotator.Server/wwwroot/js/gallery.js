@@ -112,7 +112,7 @@ export class Gallery {
   #more;
   #images = new Map();
   #cards = new Map();
-  #query = { q: '', state: '' };
+  #query = { q: '', state: '', mine: false };
   #nextCursor = null;
   #loading = false;
   #abort = null;
@@ -121,6 +121,11 @@ export class Gallery {
   #deleted = new Set(); // a read that started before a delete may still list the image
   #onChange;
   #loaded = false; // the first page of the current search has arrived
+
+  /** The signed-in account's id, so that "My uploads" can take in a live upload of theirs; null when unknown. */
+  userId = null;
+  /** Whether the person may upload: the empty gallery invites an upload only then. */
+  canUpload = true;
 
   /** `onChange` runs whenever what is shown changes (a search, a page, a card added or removed). */
   constructor({ grid, status, more, onChange = () => {} }) {
@@ -139,14 +144,14 @@ export class Gallery {
   }
 
   get filtered() {
-    return Boolean(this.#query.q || this.#query.state);
+    return Boolean(this.#query.q || this.#query.state || this.#query.mine);
   }
 
   get count() {
     return this.#cards.size;
   }
 
-  /** The search shown: `{ q, state }`, empty strings for none. */
+  /** The search shown: `{ q, state, mine }`, empty strings (and false) for none. */
   get query() {
     return { ...this.#query };
   }
@@ -161,9 +166,9 @@ export class Gallery {
     return this.#loaded && !this.#nextCursor;
   }
 
-  /** Shows the first page for a search (empty strings: everything). */
+  /** Shows the first page for a search (empty strings: everything; `mine`: only the caller's uploads). */
   async show(query) {
-    this.#query = { q: query.q ?? '', state: query.state ?? '' };
+    this.#query = { q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine) };
     this.#abort?.abort();
     this.#images.clear();
     this.#cards.clear();
@@ -241,7 +246,7 @@ export class Gallery {
       fillCard(card, image);
       return;
     }
-    if (source !== 'list' && this.filtered) return; // a search shows what the server found
+    if (source !== 'list' && this.filtered && !this.#ownNew(image, source)) return; // a search shows what the server found
     const before = this.#positionFor(image);
     // Older than every loaded card while more pages exist: it will come with its own page.
     if (before === null && this.#nextCursor && source !== 'list') return;
@@ -267,6 +272,14 @@ export class Gallery {
     this.#describe();
   }
 
+  /** Under "My uploads" alone (no search, no state), a new image of the person's own belongs in the grid. */
+  #ownNew(image, source) {
+    const { q, state, mine } = this.#query;
+    if (!mine || q || state) return false;
+    if (source === 'upload') return true;
+    return Boolean(this.userId) && image.uploadedBy?.id === this.userId;
+  }
+
   /** The first card older than this image, or null when it belongs at the end. */
   #positionFor(image) {
     const last = this.#grid.lastElementChild;
@@ -283,14 +296,18 @@ export class Gallery {
     this.#onChange();
     const n = this.#cards.size;
     if (n === 0) {
-      this.#setStatus(this.filtered
-        ? 'No images match this search.'
-        : 'No images yet. Drop photos above, or choose some, to start.');
+      const { q, state, mine } = this.#query;
+      let text;
+      if (mine && !q && !state) text = 'You have not uploaded any images yet.';
+      else if (this.filtered) text = mine ? 'None of your uploads match this search.' : 'No images match this search.';
+      else text = this.canUpload ? 'No images yet. Drop photos above, or choose some, to start.' : 'No images yet.';
+      this.#setStatus(text);
       return;
     }
     const more = this.#nextCursor ? '+' : '';
     const noun = n === 1 && !more ? 'image' : 'images';
-    this.#setStatus(this.filtered ? `${n}${more} ${noun} found` : `${n}${more} ${noun}`);
+    const yours = this.#query.mine ? ' of yours' : '';
+    this.#setStatus(this.filtered ? `${n}${more} ${noun}${yours} found` : `${n}${more} ${noun}`);
   }
 
   #setStatus(text, isError = false) {

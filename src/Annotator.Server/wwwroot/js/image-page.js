@@ -1,9 +1,12 @@
-// The image page (/images/{id}): preview, caption, facts, processing states, and the actions.
+// The image page (/images/{id}): preview, caption, facts, processing states, and the actions. Retry,
+// Re-caption, Delete and Replay are offered only with the `write` right.
 
 import { getImage, retryImage, recaptionImage, deleteImage } from './api.js';
 import { connectLive } from './live.js';
 import { deadLetterPanel } from './dead-letters.js';
 import { CaptionerChoice, providerName, providerAndModel } from './captioners.js';
+import { showAccount } from './account-header.js';
+import { can } from './session.js';
 import {
   el, badge, formatBytes, formatInstant, formatCameraTime, formatDuration, between, formatNumber, isOffline,
 } from './format.js';
@@ -30,6 +33,7 @@ let busy = false;
 let gone = false;
 let pendingAction = null; // 'Retry' or 'Re-caption' while its work is still running
 let liveUpdates = 0; // live events seen for this image: newer than any answer to a request sent before them
+let canWrite = false; // known once the account is read
 
 function say(text, isError = false) {
   status.textContent = text;
@@ -146,6 +150,7 @@ function renderFacts(current) {
     ['Size', formatBytes(current.sizeBytes)],
     ['Type', current.contentType],
     ['Uploaded', formatInstant(current.createdAt)],
+    ['Uploaded by', current.uploadedBy?.userName],
     ['Id', el('code', {}, current.id)],
   ]);
   const exif = current.exif ?? {};
@@ -296,7 +301,11 @@ recaptionForm.addEventListener('submit', event => {
   const chosen = choice.value;
   act('Re-caption', imageId => recaptionImage(imageId, chosen), `Writing a new caption with ${choice.describe()}…`);
 });
-choice.load();
+const account = showAccount().then(user => {
+  canWrite = can(user, 'write');
+  if (canWrite) choice.load();
+  return user;
+});
 
 buttons.delete.addEventListener('click', () => dialog.showModal());
 dialog.addEventListener('close', async () => {
@@ -330,7 +339,8 @@ async function load() {
 }
 
 const firstLoad = id ? load() : Promise.resolve(showMissing());
-const deadLetters = id ? deadLetterPanel($('dead-section'), $('dead-letters'), id, say) : null;
+const deadLetters = id ? deadLetterPanel($('dead-section'), $('dead-letters'), id, say, () => canWrite) : null;
+account.then(() => deadLetters?.refresh()); // Replay buttons follow the account's rights
 
 connectLive({
   onImage: changed => {

@@ -4,6 +4,8 @@
 // and the server replays what was missed (from any node). When the server refuses the stream outright it is
 // reopened here, later, asking for the changes after the last id seen.
 
+import { getMe } from './api.js';
+
 const RETRY_AFTER_MS = 5000;
 
 /**
@@ -62,6 +64,9 @@ export function connectLive({ onImage = () => {}, onDeleted = () => {}, onResync
       broken = true;
       if (source.readyState === EventSource.CLOSED) {
         show('closed', 'Offline, retrying…');
+        // EventSource does not say why it was refused: when it is because the session ended, asking who is
+        // signed in meets the 401 that takes the browser to the sign-in page.
+        getMe().catch(() => {});
         clearTimeout(retryTimer);
         // Spread out, so that pages refused together (a 503 when the server has all the streams it takes) do not return together.
         retryTimer = setTimeout(open, RETRY_AFTER_MS * (1 + Math.random()));
