@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.RateLimiting;
+using Annotator.Server.Web;
 using Microsoft.Extensions.Options;
 
 namespace Annotator.Server.Access;
@@ -47,6 +48,12 @@ public static class AccessSetup
                 o.LoginPath = "/signin";
                 o.ReturnUrlParameter = "returnUrl";
                 o.SlidingExpiration = true;
+                // Back to the address asked for (/images/…), not the file it was rewritten to (image.html).
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.Redirect($"{context.Request.PathBase}/signin?returnUrl={Uri.EscapeDataString(Pages.AskedFor(context.HttpContext))}");
+                    return Task.CompletedTask;
+                };
             })
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.Name, null);
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)

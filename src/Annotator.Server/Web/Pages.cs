@@ -30,8 +30,17 @@ public static class Pages
         ["audit.html"] = Rights.Admin,
     };
 
+    /// <summary>The address a page was asked for, before its rewrite: where sign-in sends the browser back to.</summary>
+    public static string AskedFor(HttpContext context) =>
+        context.Items[typeof(Pages)] as string ?? context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+
     public static IApplicationBuilder UsePages(this IApplicationBuilder app)
     {
+        app.Use((context, next) =>
+        {
+            context.Items[typeof(Pages)] = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+            return next(context);
+        });
         var rewrites = new RewriteOptions();
         foreach (var (pattern, file) in Addresses) rewrites.AddRewrite(pattern, file, skipRemainingRules: true);
         return app.UseRewriter(rewrites);
