@@ -13,8 +13,10 @@ public static class AccessClaims
     public const string Scopes = "annotator:scopes";
     public const string TokenId = "annotator:token";
     public const string Sso = "annotator:sso";
+    /// <summary>The SHA-256 of the session id (as stored; not the cookie's secret), so a long request can check it still holds.</summary>
+    public const string Session = "annotator:session";
 
-    public static ClaimsPrincipal For(User user, string authenticationType, string via, ApiToken? token = null)
+    public static ClaimsPrincipal For(User user, string authenticationType, string via, ApiToken? token = null, string? sessionHash = null)
     {
         var claims = new List<Claim>
         {
@@ -24,6 +26,7 @@ public static class AccessClaims
             new(Via, via),
         };
         if (user.Issuer is not null) claims.Add(new(Sso, "true"));
+        if (sessionHash is not null) claims.Add(new(Session, sessionHash));
         if (token is not null)
         {
             claims.Add(new(TokenId, token.Id));

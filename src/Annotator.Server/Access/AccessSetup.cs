@@ -29,11 +29,13 @@ public static class AccessSetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<SessionTicketStore>();
+        services.AddSingleton<StillSignedIn>();
         services.AddSingleton<IAuthorizationHandler, RightHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessResults>();
         services.AddHostedService<FirstAdmin>();
 
-        services.AddAuthentication(Scheme)
+        var authentication = services.AddAuthentication(Scheme);
+        authentication
             // A bearer token is an API client's; anything else is a browser's session (or nobody).
             .AddPolicyScheme(Scheme, null, o => o.ForwardDefaultSelector = context =>
                 TokenAuthenticationHandler.HasBearer(context.Request) ? TokenAuthenticationHandler.Name : CookieAuthenticationDefaults.AuthenticationScheme)
@@ -56,6 +58,7 @@ public static class AccessSetup
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.Name, null);
+        services.AddSingleSignOn(configuration, authentication);
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<SessionTicketStore, IOptions<AuthOptions>>((o, store, auth) =>
             {

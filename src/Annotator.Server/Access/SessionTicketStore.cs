@@ -33,7 +33,7 @@ public sealed class SessionTicketStore(ISessionStore sessions, TimeProvider time
     public async Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken)
     {
         if (await sessions.FindAsync(Credentials.Hash(key), time.GetUtcNow(), cancellationToken) is not var (session, user)) return null;
-        var principal = AccessClaims.For(user, CookieAuthenticationDefaults.AuthenticationScheme, "session");
+        var principal = AccessClaims.For(user, CookieAuthenticationDefaults.AuthenticationScheme, "session", sessionHash: session.IdHash);
         var properties = new AuthenticationProperties { IssuedUtc = session.CreatedAt, ExpiresUtc = session.ExpiresAt, AllowRefresh = true };
         return new AuthenticationTicket(principal, properties, CookieAuthenticationDefaults.AuthenticationScheme);
     }

@@ -18,6 +18,8 @@ public static class AuthApi
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/logout", LogoutAsync).AllowAnonymous().WithSummary("End this browser's session");
         auth.MapGet("/me", Me).RequireAuthorization(Rights.SignedIn).WithSummary("The caller: account, role, rights, and whether by session or token");
+        auth.MapGet("/sso", SingleSignOn.Challenge).AllowAnonymous().RequireRateLimiting(AccessSetup.SignInLimit)
+            .WithSummary("Sign in with the configured OpenID Connect provider, then come back to returnUrl (a path of this site)");
         auth.MapGet("/options", OptionsAsync).AllowAnonymous().WithSummary("What the sign-in page offers: whether setup is needed, single sign-on");
         auth.MapPost("/setup", SetupAsync).AllowAnonymous().RequireRateLimiting(AccessSetup.SignInLimit)
             .WithSummary("Make the first admin with the one-time code of the setup link the server logged at its first start")

@@ -12,7 +12,8 @@ namespace Annotator.Server.Api;
 /// takes, a newcomer gets a 503 with Retry-After (the browser's EventSource gives up on it; the pages retry).
 /// Event ids are change-feed versions: a stream opened with <c>Last-Event-ID</c> (EventSource's reconnect) or
 /// <c>?after=</c> first replays what was missed, on any node; <c>reset</c> says "too much was missed: reload".
-/// The first <c>ping</c>'s id is the version the stream starts at.
+/// The first <c>ping</c>'s id is the version the stream starts at. At every ping the caller's session or token is
+/// checked again: a stream whose browser signed out (or was signed out by an admin) ends.
 /// </summary>
 public static class EventsApi
 {
@@ -20,7 +21,7 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", (LiveFeed feed, ImageChanges changes, IHostApplicationLifetime lifetime, HttpContext context, long? after) =>
+        app.MapGet("/api/events", (LiveFeed feed, ImageChanges changes, StillSignedIn signedIn, IHostApplicationLifetime lifetime, HttpContext context, long? after) =>
             {
                 var resumeAfter = long.TryParse(context.Request.Headers["Last-Event-ID"], out var lastId) && lastId >= 0 ? lastId : after is >= 0 ? after : null;
                 if (feed.TryOpen() is not { } stream)
@@ -35,7 +36,7 @@ public static class EventsApi
                 // page's EventSource reconnects (through the load balancer, to another node) and resumes after its last id.
                 var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
                 context.Response.RegisterForDispose(ends);
-                return (IResult)TypedResults.ServerSentEvents(StreamAsync(feed, stream.Reader, changes.Version, resumeAfter, ends.Token));
+                return (IResult)TypedResults.ServerSentEvents(StreamAsync(feed, stream.Reader, changes.Version, resumeAfter, () => signedIn.CheckAsync(context.User, ends.Token), ends.Token));
             })
             .RequireAuthorization(Rights.Read)
             .WithTags("Images")
@@ -46,7 +47,7 @@ public static class EventsApi
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
         LiveFeed feed, System.Threading.Channels.ChannelReader<SseItem<string>> reader, long startVersion, long? resumeAfter,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        Func<Task<bool>> stillSignedIn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The live channel is open already, so nothing falls between the replay and the live events: live events
         // the replay covered are skipped by their version.
@@ -58,8 +59,15 @@ public static class EventsApi
                 covered = Math.Max(covered, long.Parse(item.EventId!));
                 yield return item;
             }
+        var checkedAt = Environment.TickCount64;
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Checked on a busy stream too, not only when it idles into a ping.
+            if (Environment.TickCount64 - checkedAt > PingInterval.TotalMilliseconds)
+            {
+                if (!await stillSignedIn()) yield break;
+                checkedAt = Environment.TickCount64;
+            }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(PingInterval);
             bool ready;
