@@ -25,7 +25,7 @@ public sealed class ResourceLimitTests
         var head = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"partial.jpg\"\r\n\r\n";
         var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
+            $"POST /api/images HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {server.Token}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {head.Length + photo.Length + 8}\r\n\r\n{head}"));
         await stream.WriteAsync(photo.AsMemory(0, sent));
         return tcp;
     }
