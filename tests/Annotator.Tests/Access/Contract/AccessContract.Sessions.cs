@@ -20,6 +20,18 @@ public abstract partial class AccessContract
     }
 
     [ContractFact]
+    public async Task A_session_of_a_disabled_account_is_not_found()
+    {
+        var off = UserNamed("off") with { Disabled = true };
+        Assert.True(await Users.AddAsync(off, Entry("user.create", off.Id), CancellationToken.None));
+
+        await Sessions.AddAsync(new Session("hash-off", off.Id, Now, Now.AddHours(1), null), CancellationToken.None);
+
+        Assert.Null(await Sessions.FindAsync("hash-off", Now, CancellationToken.None));
+        Assert.Equal(1, await Sessions.RemoveAllAsync(off.Id, CancellationToken.None));
+    }
+
+    [ContractFact]
     public async Task A_renewed_session_lives_until_its_new_end()
     {
         var ada = await AddUserAsync("ada");

@@ -88,6 +88,19 @@ public abstract partial class AccessContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task A_login_that_another_account_has_fails_the_add_whole()
+    {
+        var ada = UserNamed("ada") with { Issuer = "https://id.example", Subject = "s" };
+        Assert.True(await Users.AddAsync(ada, Entry("user.create", ada.Id), CancellationToken.None));
+
+        var bob = UserNamed("bob") with { Issuer = "https://id.example", Subject = "s" };
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Users.AddAsync(bob, Entry("user.create", bob.Id), CancellationToken.None));
+
+        Assert.Null(await Users.FindByNameAsync("bob", CancellationToken.None));
+        Assert.Equal([ada.Id], (await AllAuditAsync()).Select(e => e.Target));
+    }
+
+    [ContractFact]
     public async Task Of_many_concurrent_adds_of_one_name_exactly_one_succeeds()
     {
         var nodes = Enumerable.Range(0, 8).Select(_ => Under.AnotherNode()).ToList();
