@@ -18,6 +18,7 @@ public sealed class TempCatalog : CatalogUnderTest
     public override SqliteDeliveryQueue Deliveries { get; }
     public override SqliteDeadLetters DeadLetters { get; }
     public override SqliteSchema Schema { get; }
+    public override SqliteAccessDatabase Access { get; }
 
     public TempCatalog(bool migrated = true) : this(Directory.CreateTempSubdirectory("annotator-test-").FullName, ownsFolder: true, migrated) { }
 
@@ -31,6 +32,7 @@ public sealed class TempCatalog : CatalogUnderTest
         Deliveries = new SqliteDeliveryQueue(Database, TimeProvider.System);
         DeadLetters = new SqliteDeadLetters(Database, TimeProvider.System);
         Schema = new SqliteSchema(Database, NullLogger<SqliteSchema>.Instance);
+        Access = new SqliteAccessDatabase(Database);
         if (migrated) Schema.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -31,12 +31,13 @@ public abstract partial class CatalogContract : IAsyncLifetime
         if (_under is not null) await _under.DisposeAsync();
     }
 
-    protected async Task<ImageRecord> AddAsync(string name, ImageFacts? facts = null)
+    protected async Task<ImageRecord> AddAsync(string name, ImageFacts? facts = null, string? uploaderId = null, string? uploaderName = null)
     {
         var image = new ImageRecord
         {
             Id = ImageId.New(), FileName = name, Format = ImageFormat.Jpeg, Width = 640, Height = 480, SizeBytes = 1234,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), Facts = facts ?? ImageFacts.None,
+            UploaderId = uploaderId, UploaderName = uploaderName,
         };
         await Catalog.AddAsync(image, ObjectKeys.Raw(image.Id, image.Format), CancellationToken.None);
         return image;
@@ -95,6 +96,51 @@ public abstract partial class CatalogContract : IAsyncLifetime
         } while (cursor is not null);
 
         Assert.Equal(ids.AsEnumerable().Reverse(), seen);
+    }
+
+    [ContractFact]
+    public async Task An_image_keeps_who_uploaded_it_and_my_uploads_pages_only_theirs_newest_first()
+    {
+        var ada = new List<ImageId>();
+        for (var i = 0; i < 5; i++)
+        {
+            ada.Add((await AddAsync($"ada{i}.jpg", uploaderId: "ada-id", uploaderName: "Ada")).Id);
+            await AddAsync($"grace{i}.jpg", uploaderId: "grace-id", uploaderName: "Grace");
+        }
+        var anonymous = await AddAsync("before-accounts.jpg");
+
+        var read = (await Catalog.GetAsync(ada[0], CancellationToken.None))!;
+        Assert.Equal(("ada-id", "Ada"), (read.UploaderId, read.UploaderName));
+        var before = (await Catalog.GetAsync(anonymous.Id, CancellationToken.None))!;
+        Assert.Equal((null, null), (before.UploaderId, before.UploaderName));
+        var seen = new List<ImageRecord>();
+        ImageId? cursor = null;
+        do
+        {
+            var page = await Catalog.ListAsync(new ImageQuery(cursor, 2, null, null, UploaderId: "ada-id"), CancellationToken.None);
+            seen.AddRange(page.Items);
+            cursor = page.Next;
+        } while (cursor is not null);
+        Assert.Equal(ada.AsEnumerable().Reverse(), seen.Select(i => i.Id));
+        Assert.All(seen, i => Assert.Equal("Ada", i.UploaderName));
+        Assert.Equal(11, (await Catalog.ListAsync(new ImageQuery(null, 20, null, null), CancellationToken.None)).Items.Count);
+        Assert.Empty((await Catalog.ListAsync(new ImageQuery(null, 20, null, null, UploaderId: "nobody"), CancellationToken.None)).Items);
+    }
+
+    [ContractFact]
+    public async Task My_uploads_combines_with_search_and_state()
+    {
+        var mine = await AddAsync("beach-mine.jpg", uploaderId: "ada-id", uploaderName: "Ada");
+        await AddAsync("beach-theirs.jpg", uploaderId: "grace-id", uploaderName: "Grace");
+        var failed = await AddAsync("mountain-mine.jpg", uploaderId: "ada-id", uploaderName: "Ada");
+        await FailThumbnailAsync(failed.Id, "broken");
+        await CaptionAsync(failed.Id, CaptionOf("y")); // failed once nothing is still working on it
+
+        var beach = await Catalog.ListAsync(new ImageQuery(null, 10, "beach", null, UploaderId: "ada-id"), CancellationToken.None);
+        var broken = await Catalog.ListAsync(new ImageQuery(null, 10, null, WorkState.Failed, UploaderId: "ada-id"), CancellationToken.None);
+
+        Assert.Equal([mine.Id], beach.Items.Select(i => i.Id));
+        Assert.Equal([failed.Id], broken.Items.Select(i => i.Id));
     }
 
     [ContractFact]

@@ -23,6 +23,7 @@ public sealed class MySqlCatalogUnderTest : CatalogUnderTest
     public override MySqlDeliveryQueue Deliveries { get; }
     public override MySqlDeadLetters DeadLetters { get; }
     public override MySqlSchema Schema { get; }
+    public override MySqlAccessDatabase Access { get; }
 
     public static async Task<MySqlCatalogUnderTest> CreateAsync(bool migrated)
     {
@@ -54,6 +55,7 @@ public sealed class MySqlCatalogUnderTest : CatalogUnderTest
         Deliveries = new MySqlDeliveryQueue(database, TimeProvider.System);
         DeadLetters = new MySqlDeadLetters(database, TimeProvider.System);
         Schema = new MySqlSchema(database, NullLogger<MySqlSchema>.Instance);
+        Access = new MySqlAccessDatabase(database);
     }
 
     public override CatalogUnderTest AnotherNode() => new MySqlCatalogUnderTest(_server, _databaseName, ownsDatabase: false);

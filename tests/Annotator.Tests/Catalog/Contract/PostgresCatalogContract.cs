@@ -26,7 +26,8 @@ public sealed class PostgresCatalogContract : CatalogContract
         await using var tables = new NpgsqlCommand(
             "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'annotator'", connection);
         Assert.Equal(
-            "dead_letters,deliveries,feed_counter,image_changes,images,outbox,recaption_job_images,recaption_jobs,schema_migrations",
+            "api_tokens,audit_log,data_protection_keys,dead_letters,deliveries,feed_counter,image_changes,images,outbox,"
+            + "recaption_job_images,recaption_jobs,schema_migrations,sessions,setup_codes,users",
             await tables.ExecuteScalarAsync());
     }
 

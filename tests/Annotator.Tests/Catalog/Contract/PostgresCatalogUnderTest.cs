@@ -1,6 +1,7 @@
 using Annotator.Catalog;
 using Annotator.Catalog.Postgres;
 using Annotator.Events;
+using Annotator.Sql;
 using Annotator.Tests.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public sealed class PostgresCatalogUnderTest : CatalogUnderTest
     public override IDeliveryQueue Deliveries => _services.GetRequiredService<IDeliveryQueue>();
     public override IDeadLetters DeadLetters => _services.GetRequiredService<IDeadLetters>();
     public override ICatalogSchema Schema => _services.GetRequiredService<ICatalogSchema>();
+    public override IAccessDatabase Access => _services.GetRequiredService<IAccessDatabase>();
 
     private PostgresCatalogUnderTest(string connectionString, bool ownsDatabase)
     {
