@@ -36,7 +36,11 @@ public sealed class AuthOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (PasswordFileError is not null) yield return new(PasswordFileError);
+        if (PasswordFileError is not null)
+        {
+            yield return new(PasswordFileError); // the one reason: "no password" would follow from it
+            yield break;
+        }
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(90))
             yield return new("Annotator:Auth:SessionLifetime must be between 00:01:00 and 90.00:00:00.");
         if (SetupCodeLifetime < TimeSpan.FromMinutes(1) || SetupCodeLifetime > TimeSpan.FromDays(30))
