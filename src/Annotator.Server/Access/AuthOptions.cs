@@ -43,7 +43,8 @@ public sealed class AuthOptions : IValidatableObject
             yield return new("Annotator:Auth:SetupCodeLifetime must be between 00:01:00 and 30.00:00:00.");
         if (!string.IsNullOrEmpty(AdminUser) && Credentials.CheckUserName(AdminUser) is { } badName)
             yield return new($"Annotator:Auth:AdminUser: {badName}");
-        if (!string.IsNullOrEmpty(AdminUser) && string.IsNullOrEmpty(AdminPassword))
+        // Not when the password file could not be read: that line already says why there is no password (one line per mistake).
+        if (!string.IsNullOrEmpty(AdminUser) && string.IsNullOrEmpty(AdminPassword) && PasswordFileError is null)
             yield return new("Annotator:Auth:AdminUser is set but no password: set Annotator:Auth:AdminPassword or Annotator:Auth:AdminPassword_FILE.");
         if (string.IsNullOrEmpty(AdminUser) && !string.IsNullOrEmpty(AdminPassword))
             yield return new("Annotator:Auth:AdminPassword is set but Annotator:Auth:AdminUser is not.");
