@@ -30,6 +30,10 @@ public static class ServerSetup
         // Development answers gzip-accepting browsers with empty 200s, because MapStaticAssets' build-time
         // .gz files live in obj/, not wwwroot/. After a publish there is no manifest and this does nothing.
         builder.WebHost.UseStaticWebAssets();
+        // A build (not a publish) would also map a catch-all endpoint serving wwwroot files missing from the build's
+        // manifest; it declares no policy (the fallback policy guards it, but every endpoint names its own) and a publish
+        // has none. Without it a build serves exactly what a publish does.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] ??= "true";
         // Only requests for this machine's own names are answered unless AllowedHosts says more: a page on
         // another site that rebinds its DNS name to 127.0.0.1 must not reach the API. ASP.NET Core's host filtering.
         if (string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])) builder.Configuration["AllowedHosts"] = DefaultHosts(builder.Configuration["urls"]);

@@ -105,7 +105,9 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
         // Tests sign in far more often from one address than a person does; the limit's own test sets it low.
         info.Environment["Annotator__Auth__SignInsPerMinute"] = "10000";
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
-        if (info.Environment["Annotator__Auth__AdminUser"] is "") info.Environment.Remove("Annotator__Auth__AdminPassword");
+        // No account, or the password from a file (Annotator:Auth:AdminPassword_FILE): the default password must not win.
+        if (info.Environment["Annotator__Auth__AdminUser"] is "" || settings.ContainsKey("Annotator:Auth:AdminPassword_FILE"))
+            info.Environment.Remove("Annotator__Auth__AdminPassword");
         return info;
     }
 
@@ -123,7 +125,9 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
         var worker = _process.StartInfo.ArgumentList.SkipWhile(a => a != "--role").Skip(1).FirstOrDefault() == "worker"
             || _settings.GetValueOrDefault("Annotator:Role") == "worker";
         var adminUser = _settings.GetValueOrDefault("Annotator:Auth:AdminUser", AdminUser);
-        var adminPassword = _settings.GetValueOrDefault("Annotator:Auth:AdminPassword", AdminPassword);
+        var adminPassword = _settings.TryGetValue("Annotator:Auth:AdminPassword_FILE", out var passwordFile)
+            ? File.ReadAllText(passwordFile).TrimEnd('\r', '\n')
+            : _settings.GetValueOrDefault("Annotator:Auth:AdminPassword", AdminPassword);
         Token = worker || adminUser == "" ? null : await AccessApi.MakeTokenAsync(BaseAddress, adminUser, adminPassword, AccessApi.AllScopes);
         Client = NewClient(TimeSpan.FromSeconds(60));
     }

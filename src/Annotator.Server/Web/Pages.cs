@@ -56,7 +56,9 @@ public static class Pages
                 endpoint.Metadata.Add(new AllowAnonymousAttribute());
                 return;
             }
-            var page = file[..(file.IndexOf(".html", StringComparison.OrdinalIgnoreCase) + 5)];
+            // The page's own name, also for its fingerprinted address (users.rlih7yi1be.html, users.html.gz): before,
+            // "users.<hash>.html" was not found in PagePolicies and so needed only read, letting a viewer load the admin pages.
+            var page = file[..file.IndexOf('.')] + ".html";
             var policy = PagePolicies.TryGetValue(page, out var named) ? named : Rights.Read;
             endpoint.Metadata.Add(policy is null ? new AllowAnonymousAttribute() : new AuthorizeAttribute(policy));
         });
