@@ -8,7 +8,7 @@ namespace Annotator.Server.Access;
 
 /// <summary>
 /// <c>Authorization: Bearer ann_…</c>: a personal API token, found by its SHA-256. An unknown, revoked or expired token
-/// fails (and counts against its address's limit: past it, <c>429</c>); when it was last used is written at most once a
+/// fails (and counts against its address's limit: past it, such requests get <c>429</c>); when it was last used is written at most once a
 /// minute per token and node, so a busy client does not turn every read into a write.
 /// </summary>
 public sealed class TokenAuthenticationHandler(
@@ -27,17 +27,16 @@ public sealed class TokenAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!HasBearer(Request)) return AuthenticateResult.NoResult();
-        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "";
-        if (limiter.TokenFailuresExhausted(address) is { } wait)
-        {
-            Context.Items[typeof(SignInLimiter)] = wait;
-            return AuthenticateResult.Fail("too many requests with a bad API token from this address");
-        }
         var secret = Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
         var now = time.GetUtcNow();
         if (!secret.StartsWith(Prefix, StringComparison.Ordinal) || await tokens.FindAsync(Credentials.Hash(secret), now, Context.RequestAborted) is not var (token, user))
         {
-            limiter.TokenFailed(address);
+            // A good token always works, even from an address that sent bad ones (behind a proxy, many clients share
+            // one): past the limit, only the bad ones get 429 instead of 401. Guessing a 256-bit token is hopeless
+            // anyway; the limit tells a broken or hostile client to stop.
+            var address = Context.Connection.RemoteIpAddress?.ToString() ?? "";
+            if (limiter.TokenFailuresExhausted(address) is { } wait) Context.Items[typeof(SignInLimiter)] = wait;
+            else limiter.TokenFailed(address);
             return AuthenticateResult.Fail("the API token is unknown, revoked or expired");
         }
         await RecordUseAsync(token, now);

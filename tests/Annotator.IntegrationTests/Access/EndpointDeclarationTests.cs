@@ -17,7 +17,7 @@ public sealed class EndpointDeclarationTests(InProcessApp app) : IClassFixture<I
 {
     private static readonly HashSet<string> AnonymousApi =
     [
-        "POST /api/auth/login", "POST /api/auth/logout", "GET /api/auth/options", "POST /api/auth/setup",
+        "POST /api/auth/login", "POST /api/auth/logout", "GET /api/auth/options", "POST /api/auth/setup", "GET /api/auth/sso",
     ];
 
     [Fact]
