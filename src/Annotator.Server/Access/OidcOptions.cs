@@ -57,7 +57,8 @@ public sealed class OidcOptions : IValidatableObject
         else if (authority.Scheme == "http" && RequireHttpsMetadata)
             yield return new($"{Section}:Authority '{Authority}' is not HTTPS: use the provider's HTTPS address (or, for a provider on loopback in a test, set {Section}:RequireHttpsMetadata=false)");
         if (string.IsNullOrWhiteSpace(ClientId)) yield return new($"{Section}:ClientId is required with an Authority");
-        if (string.IsNullOrWhiteSpace(ClientSecret)) yield return new($"{Section}:ClientSecret (or ClientSecret_FILE) is required with an Authority");
+        // An unreadable ClientSecret_FILE is said above; "the secret is required" too would be a second line for one mistake.
+        if (string.IsNullOrWhiteSpace(ClientSecret) && SecretFileError is null) yield return new($"{Section}:ClientSecret (or ClientSecret_FILE) is required with an Authority");
         if (string.IsNullOrWhiteSpace(RoleClaim)) yield return new($"{Section}:RoleClaim must name a claim");
         if (!string.IsNullOrWhiteSpace(DefaultRole) && !Roles.TryParse(DefaultRole, out _))
             yield return new($"{Section}:DefaultRole '{DefaultRole}' is not one of {Roles.Names} (or empty, to refuse people with no mapped role)");

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Annotator.Server.Access;
 
@@ -44,6 +45,12 @@ public static class SingleSignOn
             o.ResponseMode = OpenIdConnectResponseMode.Query;
             o.CorrelationCookie.SameSite = SameSiteMode.Lax;
             o.NonceCookie.SameSite = SameSiteMode.Lax;
+            // The handler's default for both is Secure always: over plain http (a server on loopback, or behind a
+            // proxy that does not say it is HTTPS) the browser then never sends them back and every sign-in ends in
+            // "Correlation failed". Lax cookies need not be Secure; like the session cookie, they are Secure whenever
+            // the request came over HTTPS.
+            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.CallbackPath = CallbackPath;
             o.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
             o.MapInboundClaims = false;
@@ -55,9 +62,7 @@ public static class SingleSignOn
             o.Events.OnTokenValidated = SignedInAsync;
             o.Events.OnRemoteFailure = context =>
             {
-                var message = context.Failure?.Message ?? "the sign-in failed";
-                // The provider's own error (access_denied…) is the useful part of the handler's message.
-                if (context.Properties?.Items.TryGetValue("error", out var error) == true && error is not null) message = error;
+                var message = FailureMessage(context.Failure);
                 context.Response.Redirect($"{context.Request.PathBase}/signin?error={Uri.EscapeDataString(FirstLine($"{oidc.DisplayName}: {message}"))}");
                 context.HandleResponse();
                 return Task.CompletedTask;
@@ -76,7 +81,7 @@ public static class SingleSignOn
     public static IResult Challenge(IOptions<OidcOptions> options, string? returnUrl = null)
     {
         if (!options.Value.Enabled) return Problems.NotFound("single sign-on is not configured on this server");
-        var back = returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\") ? returnUrl : "/";
+        var back = IsLocalPath(returnUrl) ? returnUrl! : "/";
         return Results.Challenge(new AuthenticationProperties { RedirectUri = back }, [Scheme]);
     }
 
@@ -163,7 +168,35 @@ public static class SingleSignOn
         return candidate;
     }
 
+    /// <summary>
+    /// The one line a person is shown for a failed sign-in. The provider's own error (access_denied and its
+    /// description) is in the exception's Data, not in the sign-in's properties where this used to look for it (so
+    /// the handler's "Message contains error: …, error_uri: 'error_uri is null'" was shown); an expired or otherwise
+    /// invalid ID token gets words of its own rather than the IDX message with "[PII … is hidden]" placeholders.
+    /// </summary>
+    internal static string FailureMessage(Exception? failure)
+    {
+        switch (failure)
+        {
+            case null:
+                return "the sign-in failed";
+            case OpenIdConnectProtocolException when failure.Data["error"] is string { Length: > 0 } error:
+                return failure.Data["error_description"] is string { Length: > 0 } description ? $"{description} ({error})" : error;
+            case SecurityTokenExpiredException:
+                return "the provider's ID token has expired (are the clocks of this server and the provider right?)";
+            case SecurityTokenException:
+                return $"the provider's ID token is not valid ({failure.GetType().Name})";
+            default:
+                return failure.Message;
+        }
+    }
+
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    /// <summary>A path of this site, by the rules of wwwroot/js/return-url.js: one leading '/', no backslash and no
+    /// control character (a browser drops tabs and newlines, so "/\t/evil.example" would be "//evil.example").</summary>
+    internal static bool IsLocalPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//") && !url.Contains('\\') && !url.Any(char.IsControl);
 
     private static void ReadSecretFile(OidcOptions options, string? path)
     {
