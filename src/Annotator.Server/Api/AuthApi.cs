@@ -17,6 +17,9 @@ public static class AuthApi
             .WithSummary("Sign in with a user name and password; answers the account and sets the session cookie")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         auth.MapPost("/logout", LogoutAsync).AllowAnonymous().WithSummary("End this browser's session");
+        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization(Rights.SignedIn).RequireRateLimiting(AccessSetup.SignInLimit)
+            .WithSummary("Change my password: { currentPassword, newPassword }; every other session of mine ends")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden);
         auth.MapGet("/me", Me).RequireAuthorization(Rights.SignedIn).WithSummary("The caller: account, role, rights, and whether by session or token");
         auth.MapGet("/sso", SingleSignOn.Challenge).AllowAnonymous().RequireRateLimiting(AccessSetup.SignInLimit)
             .WithSummary("Sign in with the configured OpenID Connect provider, then come back to returnUrl (a path of this site)");
@@ -28,6 +31,8 @@ public static class AuthApi
     }
 
     public sealed record LoginBody(string? UserName, string? Password);
+
+    public sealed record PasswordBody(string? CurrentPassword, string? NewPassword);
 
     public sealed record SetupBody(string? Code, string? UserName, string? Password);
 
@@ -71,6 +76,37 @@ public static class AuthApi
     {
         if (user.UserId() is { } id) await context.RecordAsync("auth.sign-out", id);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A person changes their own password with the current one (a stolen session alone cannot lock its owner out); a
+    /// token cannot. Every session of the account ends, this one is made again: a thief's copy stops working.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        PasswordBody body, HttpContext context, IUserStore users, ISessionStore sessions, SignInLimiter limiter, CancellationToken cancellationToken)
+    {
+        if (context.User.FindFirstValue(AccessClaims.Via) != "session")
+            return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", "a password is changed from a signed-in browser, not with an API token");
+        if (await users.FindAsync(context.User.UserId()!, cancellationToken) is not { } user) return Problems.NotFound("this account is gone");
+        if (user.PasswordHash is null) return Problems.BadRequest("this account signs in with single sign-on and has no password here");
+        var key = User.Key(user.UserName);
+        if (limiter.AccountExhausted(key) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString();
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many attempts", "too many wrong passwords for this account: try again later");
+        }
+        if (string.IsNullOrEmpty(body.CurrentPassword) || !Credentials.Verify(user, body.CurrentPassword))
+        {
+            limiter.AccountFailed(key);
+            return Problems.Of(StatusCodes.Status403Forbidden, "Wrong password", "the current password is wrong");
+        }
+        if (Credentials.CheckPassword(body.NewPassword) is { } badPassword) return Problems.BadRequest(badPassword);
+        var changed = user with { PasswordHash = Credentials.HashPassword(body.NewPassword!) };
+        if (!await users.UpdateAsync(changed, Audit.Of(context, "user.password", user.Id, $"{user.UserName}: changed their password"), cancellationToken))
+            return Problems.NotFound("this account is gone");
+        await sessions.RemoveAllAsync(user.Id, cancellationToken);
+        await SignInAsync(context, changed);
         return TypedResults.NoContent();
     }
 
