@@ -56,6 +56,8 @@ public static class AccessSetup
                     context.Response.Redirect($"{context.Request.PathBase}/signin?returnUrl={Uri.EscapeDataString(Pages.AskedFor(context.HttpContext))}");
                     return Task.CompletedTask;
                 };
+                // A page the role may not open: refused where it was asked for (there is no access-denied page to go to).
+                o.Events.OnRedirectToAccessDenied = context => Pages.RefuseAsync(context.HttpContext);
             })
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.Name, null);
         services.AddSingleSignOn(configuration, authentication);
