@@ -281,11 +281,12 @@ public sealed partial class AccessPagesTests(BrowserFixture browser, ITestOutput
         Assert.Equal("editor", (string?)me["role"]);
         Assert.Contains("upload", me["rights"]!.AsArray().Select(right => (string?)right));
 
-        // The audit page, filtered to that account: the change, by the admin.
+        // The audit page, filtered to what the admin (by name, as the Actor column shows it) did to that account: the change.
         await tab.GotoAsync("/audit");
+        await tab.Locator("#actor").FillAsync(AnnotatorProcess.AdminUser);
         await tab.Locator("#target").FillAsync(viewerId);
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await Expect(tab.Page).ToHaveURLAsync(Address($"/audit?target={viewerId}"));
+        await Expect(tab.Page).ToHaveURLAsync(Address($"/audit?actor={AnnotatorProcess.AdminUser}&target={viewerId}"));
         var change = tab.Locator("#entries tr[data-action=\"user.change\"]");
         await Expect(change).ToHaveCountAsync(1);
         await Expect(change.Locator("td").Nth(1)).ToHaveTextAsync(AnnotatorProcess.AdminUser);
