@@ -71,7 +71,14 @@ public sealed class BrowserPage : IAsyncDisposable
     {
         await Expect(Locator("#grid")).ToHaveAttributeAsync("aria-busy", "false");
         await Expect(Locator("#live-status")).ToHaveAttributeAsync("data-live", "open");
+        await WaitForAccountAsync();
     }
+
+    /// <summary>
+    /// Waits until the header shows who is signed in: <c>/api/auth/me</c> has answered and the page has shown the
+    /// controls the account's rights allow (they start hidden), so a test sees them rather than racing them.
+    /// </summary>
+    public async Task WaitForAccountAsync() => await Expect(Locator("#account")).ToBeVisibleAsync();
 
     public ILocator Card(string id) => Locator($".card[data-id=\"{id}\"]");
 

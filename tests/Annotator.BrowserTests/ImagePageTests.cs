@@ -32,8 +32,13 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
         await Expect(tab.Locator("#processing [data-work=thumbnail] .badge")).ToHaveTextAsync("Done");
         await Expect(tab.Locator("#processing [data-work=caption] .badge")).ToHaveTextAsync("Done");
         await Expect(tab.Locator("#download")).ToHaveAttributeAsync("href", $"/api/images/{id}/original?download=true");
+        // The admin is offered every action (each starts hidden until the account is known).
+        await tab.WaitForAccountAsync();
+        await Expect(tab.Locator("#retry")).ToBeVisibleAsync();
         await Expect(tab.Locator("#retry")).ToBeDisabledAsync();
+        await Expect(tab.Locator("#recaption")).ToBeVisibleAsync();
         await Expect(tab.Locator("#recaption")).ToBeEnabledAsync();
+        await Expect(tab.Locator("#delete")).ToBeVisibleAsync();
 
         await tab.ScreenshotAsync("image.png");
 

@@ -56,13 +56,8 @@ public static class AccessSetup
                     context.Response.Redirect($"{context.Request.PathBase}/signin?returnUrl={Uri.EscapeDataString(Pages.AskedFor(context.HttpContext))}");
                     return Task.CompletedTask;
                 };
-                // A signed-in browser without the right (a viewer opening /users) gets 403, not the handler's default
-                // redirect to /Account/AccessDenied, a page this app does not have.
-                o.Events.OnRedirectToAccessDenied = context =>
-                {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
-                };
+                // A page the role may not open: refused where it was asked for (there is no access-denied page to go to).
+                o.Events.OnRedirectToAccessDenied = context => Pages.RefuseAsync(context.HttpContext);
             })
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.Name, null);
         services.AddSingleSignOn(configuration, authentication);

@@ -12,15 +12,19 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/audit", ListAsync).WithTags("Access").RequireAuthorization(Rights.Admin)
-            .WithSummary("The audit log, newest first, paged by cursor; ?actor= (a user id) and ?target= narrow it");
+            .WithSummary("The audit log, newest first, paged by cursor; ?actor= (a user id or user name) and ?target= narrow it");
         return app;
     }
 
     public sealed record AuditPageDto(IReadOnlyList<AuditEntry> Items, string? NextCursor);
 
     private static async Task<Results<Ok<AuditPageDto>, ProblemHttpResult>> ListAsync(
-        IAuditLog audit, CancellationToken cancellationToken, string? before = null, int? limit = null, string? actor = null, string? target = null)
+        IAuditLog audit, IUserStore users, CancellationToken cancellationToken, string? before = null, int? limit = null, string? actor = null, string? target = null)
     {
+        // The page's Actor field takes what its Actor column shows, a user name; the log is kept (and indexed) by id.
+        if (!string.IsNullOrWhiteSpace(actor) && await users.FindAsync(actor, cancellationToken) is null
+            && await users.FindByNameAsync(actor.Trim(), cancellationToken) is { } named)
+            actor = named.Id;
         long? cursor = null;
         if (!string.IsNullOrEmpty(before))
         {

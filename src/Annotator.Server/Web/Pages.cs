@@ -34,6 +34,47 @@ public static class Pages
     public static string AskedFor(HttpContext context) =>
         context.Items[typeof(Pages)] as string ?? context.Request.PathBase + context.Request.Path + context.Request.QueryString;
 
+    /// <summary>
+    /// What a signed-in person gets for a page their role may not open (the users and audit pages for a non-admin): a
+    /// 403 with one line saying so, in place of the cookie handler's redirect to an access-denied page there is none of.
+    /// </summary>
+    public static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync(RefusedPage);
+    }
+
+    private const string RefusedPage = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+          <meta charset="utf-8">
+          <meta name="viewport" content="width=device-width, initial-scale=1">
+          <meta name="color-scheme" content="light dark">
+          <title>Not allowed · Annotator</title>
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+          <link rel="stylesheet" href="/css/style.css">
+        </head>
+        <body>
+          <header class="site-header">
+            <a class="brand" href="/" aria-label="Annotator, the gallery">
+              <img src="/favicon.svg" alt="" width="28" height="28">
+              <span>Annotator</span>
+            </a>
+          </header>
+          <main class="auth-page">
+            <section class="panel auth-panel" aria-labelledby="refused-heading">
+              <h1 id="refused-heading">Not allowed</h1>
+              <p class="auth-note error" id="refused">This page is for admins: your account may not open it.</p>
+              <p class="auth-note"><a href="/">Back to the gallery</a></p>
+            </section>
+          </main>
+        </body>
+        </html>
+        """;
+
     public static IApplicationBuilder UsePages(this IApplicationBuilder app)
     {
         app.Use((context, next) =>
