@@ -48,7 +48,9 @@ public sealed class SqlSessionStore(IAccessDatabase database) : ISessionStore
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM sessions WHERE id_hash = @idHash", new { idHash }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
-    public Task<int> RemoveAllAsync(string userId, CancellationToken cancellationToken) =>
+    // Two texts, not "@except IS NULL OR …": PostgreSQL cannot type a parameter only compared with NULL.
+    public Task<int> RemoveAllAsync(string userId, CancellationToken cancellationToken, string? exceptIdHash = null) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM sessions WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            exceptIdHash is null ? "DELETE FROM sessions WHERE user_id = @userId" : "DELETE FROM sessions WHERE user_id = @userId AND id_hash <> @exceptIdHash",
+            new { userId, exceptIdHash }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 }

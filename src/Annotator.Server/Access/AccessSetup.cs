@@ -97,11 +97,24 @@ public static class AccessSetup
 
     public static WebApplication UseAnnotatorAccess(this WebApplication app)
     {
+        // A sign-in always makes a new session. The cookie handler would otherwise renew the session its request came
+        // with (one ended elsewhere: the sign-in would not take; another person's: theirs would be kept), so the
+        // requests that sign in are authenticated without the old cookie, whose session then simply lapses.
+        app.Use((context, next) =>
+        {
+            if (SignsIn(context.Request))
+                context.Request.Headers.Cookie = string.Join("; ", context.Request.Headers.Cookie.SelectMany(header => (header ?? "").Split(';'))
+                    .Select(cookie => cookie.Trim()).Where(cookie => cookie.Length > 0 && !cookie.StartsWith(CookieName + "=", StringComparison.Ordinal)));
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
     }
+
+    private static bool SignsIn(HttpRequest request) =>
+        request.Path.Equals("/api/auth/login") || request.Path.Equals("/api/auth/setup") || request.Path.Equals(SingleSignOn.CallbackPath);
 
     private static void ReadPasswordFile(AuthOptions options, string? path)
     {

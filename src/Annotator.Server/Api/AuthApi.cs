@@ -80,14 +80,14 @@ public static class AuthApi
     }
 
     /// <summary>
-    /// A person changes their own password with the current one (a stolen session alone cannot lock its owner out); a
-    /// token cannot. Every session of the account ends, this one is made again: a thief's copy stops working.
+    /// A person changes their own password with the current one (a stolen session or token alone cannot lock its owner
+    /// out). Every other session of the account ends: a thief's copy stops working.
     /// </summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
         PasswordBody body, HttpContext context, IUserStore users, ISessionStore sessions, SignInLimiter limiter, CancellationToken cancellationToken)
     {
-        if (context.User.FindFirstValue(AccessClaims.Via) != "session")
-            return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", "a password is changed from a signed-in browser, not with an API token");
+        if (string.IsNullOrEmpty(body.CurrentPassword) || body.NewPassword is null)
+            return Problems.BadRequest("send { \"currentPassword\": …, \"newPassword\": … }");
         if (await users.FindAsync(context.User.UserId()!, cancellationToken) is not { } user) return Problems.NotFound("this account is gone");
         if (user.PasswordHash is null) return Problems.BadRequest("this account signs in with single sign-on and has no password here");
         var key = User.Key(user.UserName);
@@ -96,7 +96,7 @@ public static class AuthApi
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString();
             return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many attempts", "too many wrong passwords for this account: try again later");
         }
-        if (string.IsNullOrEmpty(body.CurrentPassword) || !Credentials.Verify(user, body.CurrentPassword))
+        if (!Credentials.Verify(user, body.CurrentPassword))
         {
             limiter.AccountFailed(key);
             return Problems.Of(StatusCodes.Status403Forbidden, "Wrong password", "the current password is wrong");
@@ -105,8 +105,7 @@ public static class AuthApi
         var changed = user with { PasswordHash = Credentials.HashPassword(body.NewPassword!) };
         if (!await users.UpdateAsync(changed, Audit.Of(context, "user.password", user.Id, $"{user.UserName}: changed their password"), cancellationToken))
             return Problems.NotFound("this account is gone");
-        await sessions.RemoveAllAsync(user.Id, cancellationToken);
-        await SignInAsync(context, changed);
+        await sessions.RemoveAllAsync(user.Id, cancellationToken, context.User.FindFirstValue(AccessClaims.Session));
         return TypedResults.NoContent();
     }
 

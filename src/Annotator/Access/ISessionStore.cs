@@ -9,6 +9,6 @@ public interface ISessionStore
     Task<(Session Session, User User)?> FindAsync(string idHash, DateTimeOffset now, CancellationToken cancellationToken);
     Task RenewAsync(string idHash, DateTimeOffset expiresAt, CancellationToken cancellationToken);
     Task RemoveAsync(string idHash, CancellationToken cancellationToken);
-    /// <summary>Ends every session of the account; returns how many there were.</summary>
-    Task<int> RemoveAllAsync(string userId, CancellationToken cancellationToken);
+    /// <summary>Ends every session of the account but <paramref name="exceptIdHash"/>'s (the caller's own, when it keeps it); returns how many ended.</summary>
+    Task<int> RemoveAllAsync(string userId, CancellationToken cancellationToken, string? exceptIdHash = null);
 }

@@ -30,6 +30,7 @@ public static class AccessMatrix
         new("GET", "/api/dead-letters", "api/dead-letters", Rights.Read),
         new("POST", "/api/dead-letters/{id:long}/replay", "api/dead-letters/987654321/replay", Rights.Write),
         new("GET", "/api/auth/me", "api/auth/me", Rights.SignedIn),
+        new("POST", "/api/auth/password", "api/auth/password", Rights.SignedIn),
         new("GET", "/api/tokens", "api/tokens", Rights.SignedIn),
         new("POST", "/api/tokens", "api/tokens", Rights.SignedIn),
         new("DELETE", "/api/tokens/{id}", $"api/tokens/{AnyId}", Rights.SignedIn),

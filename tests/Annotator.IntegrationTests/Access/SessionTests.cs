@@ -159,6 +159,53 @@ public sealed class SessionTests(AccessFixture fixture) : IClassFixture<AccessFi
         return response;
     }
 
+    [Fact]
+    public async Task Signing_in_again_on_a_browser_whose_session_ended_or_is_someone_elses_makes_a_new_session()
+    {
+        var first = NewName("first");
+        var second = NewName("second");
+        var firstId = await fixture.Admin.AddUserAsync(first, Password, "viewer");
+        await fixture.Admin.AddUserAsync(second, Password, "editor");
+        using var browser = AccessApi.SessionClient(BaseAddress);
+        await browser.SignInAsync(first, Password);
+        using var ended = await fixture.Admin.DeleteAsync($"api/users/{firstId}/sessions");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("api/auth/me")).StatusCode);
+
+        await browser.SignInAsync(first, Password); // with the dead session's cookie still in the jar
+        Assert.Equal(first, (string?)(await browser.GetFromJsonAsync<JsonObject>("api/auth/me"))!["userName"]);
+
+        await browser.SignInAsync(second, Password); // another person at the same browser, without signing out
+        Assert.Equal(second, (string?)(await browser.GetFromJsonAsync<JsonObject>("api/auth/me"))!["userName"]);
+    }
+
+    [Fact]
+    public async Task Changing_my_password_needs_the_current_one_and_signs_out_my_other_browsers()
+    {
+        var name = NewName("pw");
+        var id = await fixture.Admin.AddUserAsync(name, Password, "editor");
+        using var here = AccessApi.SessionClient(BaseAddress);
+        await here.SignInAsync(name, Password);
+        using var elsewhere = AccessApi.SessionClient(BaseAddress);
+        await elsewhere.SignInAsync(name, Password);
+
+        using var wrong = await here.PostAsJsonAsync("api/auth/password", new { currentPassword = "not my password", newPassword = "a brand new password" });
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        using var tooShort = await here.PostAsJsonAsync("api/auth/password", new { currentPassword = Password, newPassword = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+
+        using var changed = await here.PostAsJsonAsync("api/auth/password", new { currentPassword = Password, newPassword = "a brand new password" });
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await here.GetAsync("api/auth/me")).StatusCode); // this browser stays signed in
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.GetAsync("api/auth/me")).StatusCode);
+        using var fresh = AccessApi.SessionClient(BaseAddress);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fresh.LoginAsync(name, Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.LoginAsync(name, "a brand new password")).StatusCode);
+        var audit = await fixture.Admin.GetStringAsync($"api/audit?target={id}");
+        Assert.Contains("user.password", audit);
+        Assert.DoesNotContain("a brand new password", audit);
+    }
+
     /// <summary>The session cookie's attributes, lower case (httponly, samesite=lax, secure, path=/ …).</summary>
     public static string[] CookieAttributes(HttpResponseMessage response)
     {

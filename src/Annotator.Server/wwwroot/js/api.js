@@ -105,6 +105,11 @@ export function setUp(code, userName, password) {
   return request('POST', '/api/auth/setup', { json: { code, userName, password }, redirectOn401: false });
 }
 
+/** Changes my own password; every other session of mine ends. A wrong current password is an ApiError 403. */
+export function changePassword(currentPassword, newPassword) {
+  return request('POST', '/api/auth/password', { json: { currentPassword, newPassword } });
+}
+
 // Users (admin)
 
 export function listUsers(signal) {

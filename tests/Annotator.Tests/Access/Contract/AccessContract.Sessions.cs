@@ -70,6 +70,18 @@ public abstract partial class AccessContract
 
         Assert.Equal(2, await Sessions.RemoveAllAsync(ada.Id, CancellationToken.None));
         Assert.Equal(0, await Sessions.RemoveAllAsync(ada.Id, CancellationToken.None));
+    }
+
+    [ContractFact]
+    public async Task Removing_all_but_one_session_keeps_exactly_that_one()
+    {
+        var ada = await AddUserAsync("ada");
+        foreach (var id in new[] { "keep", "drop-1", "drop-2" }) await Sessions.AddAsync(new Session(id, ada.Id, Now, Now.AddHours(1), null), CancellationToken.None);
+
+        Assert.Equal(2, await Sessions.RemoveAllAsync(ada.Id, CancellationToken.None, exceptIdHash: "keep"));
+
+        Assert.NotNull(await Sessions.FindAsync("keep", Now, CancellationToken.None));
+        Assert.Null(await Sessions.FindAsync("drop-1", Now, CancellationToken.None));
         Assert.Null(await Sessions.FindAsync("a2", Now, CancellationToken.None));
         Assert.NotNull(await Sessions.FindAsync("b1", Now, CancellationToken.None));
     }
