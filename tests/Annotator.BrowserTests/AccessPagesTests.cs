@@ -376,6 +376,33 @@ public sealed partial class AccessPagesTests(BrowserFixture browser, ITestOutput
         await Expect(tab.Locator("#page-status")).ToHaveTextAsync("You have no tokens yet.");
     }
 
+    [Fact]
+    public async Task Changing_my_password_on_the_tokens_page_keeps_this_browser_and_signs_out_the_others()
+    {
+        var (_, name) = await NewUserAsync("viewer");
+        await using var elsewhere = await PageAsUserAsync(name);
+        await using var tab = await PageAsUserAsync(name);
+        await tab.GotoAsync("/tokens");
+        await WaitForAccountAsync(tab, name, "Viewer");
+
+        await tab.Locator("#current-password").FillAsync("not my password at all");
+        await tab.Locator("#new-password").FillAsync("my brand new password");
+        await tab.Locator("#password-button").ClickAsync();
+        await Expect(tab.Locator("#password-error")).ToHaveTextAsync("the current password is wrong");
+
+        await tab.Locator("#current-password").FillAsync(Password);
+        await tab.Locator("#password-button").ClickAsync();
+        await Expect(tab.Locator("#password-status")).ToContainTextAsync("Your password is changed");
+
+        await tab.Page.ReloadAsync();
+        await WaitForAccountAsync(tab, name, "Viewer"); // still signed in here
+        await elsewhere.GotoAsync("/tokens");
+        await Expect(elsewhere.Page).ToHaveURLAsync(new Regex("/signin\\?returnUrl=%2Ftokens$")); // signed out there
+        using var session = AccessApi.SessionClient(Base);
+        using (var old = await session.LoginAsync(name, Password)) Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        using (var fresh = await session.LoginAsync(name, "my brand new password")) Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+    }
+
     // 7. Other sites
 
     [Theory]
