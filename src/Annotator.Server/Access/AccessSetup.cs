@@ -25,7 +25,12 @@ public static class AccessSetup
     public static IServiceCollection AddAnnotatorAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
-            .PostConfigure(options => ReadPasswordFile(options, configuration[AuthOptions.Section + ":AdminPassword_FILE"]))
+            .PostConfigure(options =>
+            {
+                var password = options.AdminPassword;
+                options.PasswordFileError = SecretFile.Read(configuration, AuthOptions.Section + ":AdminPassword", ref password);
+                options.AdminPassword = password;
+            })
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<SessionTicketStore>();
@@ -115,17 +120,4 @@ public static class AccessSetup
 
     private static bool SignsIn(HttpRequest request) =>
         request.Path.Equals("/api/auth/login") || request.Path.Equals("/api/auth/setup") || request.Path.Equals(SingleSignOn.CallbackPath);
-
-    private static void ReadPasswordFile(AuthOptions options, string? path)
-    {
-        if (!string.IsNullOrEmpty(options.AdminPassword) || string.IsNullOrEmpty(path)) return;
-        try
-        {
-            options.AdminPassword = File.ReadAllText(path).TrimEnd('\r', '\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            options.PasswordFileError = $"Annotator:Auth:AdminPassword_FILE: cannot read '{path}': {e.Message}";
-        }
-    }
 }

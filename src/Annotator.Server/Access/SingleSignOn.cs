@@ -26,7 +26,12 @@ public static class SingleSignOn
     {
         var section = configuration.GetSection(OidcOptions.Section);
         services.AddOptions<OidcOptions>().Bind(section)
-            .PostConfigure(o => ReadSecretFile(o, section["ClientSecret_FILE"]))
+            .PostConfigure(o =>
+            {
+                var secret = o.ClientSecret;
+                o.SecretFileError = SecretFile.Read(configuration, OidcOptions.Section + ":ClientSecret", ref secret);
+                o.ClientSecret = secret;
+            })
             .ValidateDataAnnotations().ValidateOnStart();
         if (string.IsNullOrWhiteSpace(section["Authority"])) return services;
 
@@ -197,17 +202,4 @@ public static class SingleSignOn
     /// control character (a browser drops tabs and newlines, so "/\t/evil.example" would be "//evil.example").</summary>
     internal static bool IsLocalPath(string? url) =>
         url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//") && !url.Contains('\\') && !url.Any(char.IsControl);
-
-    private static void ReadSecretFile(OidcOptions options, string? path)
-    {
-        if (!string.IsNullOrEmpty(options.ClientSecret) || string.IsNullOrEmpty(path)) return;
-        try
-        {
-            options.ClientSecret = File.ReadAllText(path).TrimEnd('\r', '\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            options.SecretFileError = $"{OidcOptions.Section}:ClientSecret_FILE: cannot read '{path}': {e.Message}";
-        }
-    }
 }
