@@ -32,6 +32,10 @@ public static class AccessSetup
                 options.AdminPassword = password;
             })
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RecentLookups>();
+        Decorate<ISessionStore, RecentSessions>(services);
+        Decorate<ITokenStore, RecentTokens>(services);
+        Decorate<IUserStore, RecentUsers>(services);
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<SessionTicketStore>();
         services.AddSingleton<StillSignedIn>();
@@ -116,6 +120,17 @@ public static class AccessSetup
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>Wraps the catalog's registration of <typeparamref name="TService"/> (a type, as every engine registers it) in <typeparamref name="TDecorator"/>.</summary>
+    private static void Decorate<TService, TDecorator>(IServiceCollection services) where TService : class where TDecorator : class, TService
+    {
+        var registered = services.LastOrDefault(s => s.ServiceType == typeof(TService))
+            ?? throw new InvalidOperationException($"The catalog registers no {typeof(TService).Name}.");
+        var inner = registered.ImplementationType ?? throw new InvalidOperationException($"{typeof(TService).Name} is registered by a factory; register it by type.");
+        services.Remove(registered);
+        services.AddSingleton(inner);
+        services.AddSingleton<TService>(sp => ActivatorUtilities.CreateInstance<TDecorator>(sp, sp.GetRequiredService(inner)));
     }
 
     private static bool SignsIn(HttpRequest request) =>

@@ -16,6 +16,12 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>How long a signed-in browser stays signed in without a request (each request extends it).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How long a node may trust a session or token it has just looked up before looking again: what a sign-out,
+    /// revocation, disabled account or role change made on another node may take to count here. 0: every request looks.
+    /// </summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the one-time setup link printed at the first start works.</summary>
     public TimeSpan SetupCodeLifetime { get; set; } = TimeSpan.FromHours(24);
 
@@ -43,6 +49,8 @@ public sealed class AuthOptions : IValidatableObject
         }
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(90))
             yield return new("Annotator:Auth:SessionLifetime must be between 00:01:00 and 90.00:00:00.");
+        if (RecheckInterval < TimeSpan.Zero || RecheckInterval > TimeSpan.FromMinutes(5))
+            yield return new("Annotator:Auth:RecheckInterval must be between 00:00:00 and 00:05:00.");
         if (SetupCodeLifetime < TimeSpan.FromMinutes(1) || SetupCodeLifetime > TimeSpan.FromDays(30))
             yield return new("Annotator:Auth:SetupCodeLifetime must be between 00:01:00 and 30.00:00:00.");
         if (!string.IsNullOrEmpty(AdminUser) && Credentials.CheckUserName(AdminUser) is { } badName)
