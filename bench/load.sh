@@ -62,9 +62,9 @@ part_uploads() {
   echo "CPU while uploading: $(cpu_since "$work/cpu")"
   echo "all $uploads done $(wait_all_done) s after the last upload was accepted; $(failed_count) failed; peak RSS $(peak_rss)"
   echo "CPU from the first upload to all done: $(cpu_since "$work/cpu")"
-  page_bytes=$(curl -fs "$url/" | wc -c); json_bytes=$(curl -fs "$url/api/images" | wc -c)
+  page_bytes=$(curl -fs "${auth[@]}" "$url/" | wc -c); json_bytes=$(curl -fs "${auth[@]}" "$url/api/images" | wc -c)
   echo "-- gallery: $uploads images in the catalog; page $page_bytes B, first API page $json_bytes B (24 images) (load $(load_average))"
-  ab -n 2000 -c 100 "$url/" >/dev/null 2>&1; ab -n 2000 -c 100 "$url/api/images" >/dev/null 2>&1
+  ab -n 2000 -c 100 "${auth[@]}" "$url/" >/dev/null 2>&1; ab -n 2000 -c 100 "${auth[@]}" "$url/api/images" >/dev/null 2>&1
   figure "gallery page /, c=100" -n 40000 -c 100 "$url/"
   figure "GET /api/images, c=100" -n 40000 -c 100 "$url/api/images"
   figure "GET /api/images?q=portrait, c=100" -n 40000 -c 100 "$url/api/images?q=portrait"
@@ -87,7 +87,7 @@ part_e2e() {
   local t0 t1 t2; t0=$(now)
   cpu_snapshot "$work/cpu"
   for i in $(seq 0 $((count - 1))); do echo "${photos[$((i % ${#photos[@]}))]}"; done |
-    xargs -P 20 -I{} curl -fs -o /dev/null -F "file=@{}" "$url/api/images"
+    xargs -P 20 -I{} curl -fs "${auth[@]}" -o /dev/null -F "file=@{}" "$url/api/images"
   t1=$(now)
   wait_all_done >/dev/null
   t2=$(now)
@@ -109,7 +109,7 @@ part_cost() {
     # autovacuum_naptime, 1 min), PostgreSQL plans every change's stamp with a hash join over a sequential scan of
     # images (it guesses 2,200 rows for the never-analyzed feed_counter), and a table analyzed while empty
     # (image_changes) is scanned whole by every feed read. So: a few images first, then ANALYZE, as autovacuum would.
-    ab -n 20 -c 20 -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
+    ab -n 20 -c 20 "${auth[@]}" -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
     wait_all_done >/dev/null
     analyze_catalog
     # What the idle nodes cost the catalog (feed reads, relay and queue polls), to take out of the run's figures.

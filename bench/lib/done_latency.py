@@ -4,14 +4,17 @@
 
 Pages through GET /api/images and, for every `done` image uploaded at or after SINCE, takes updatedAt (its last
 change: the last piece of work finished) - createdAt (the upload committed). Prints one line: count, p50, p90, max.
+Sends the API token in ANNOTATOR_TOKEN (bench/lib/nodes.sh makes it), as every request needs credentials.
 """
-import json, math, sys, urllib.request
+import json, math, os, sys, urllib.request
 from datetime import datetime
 
 base, cursor, latencies = sys.argv[1].rstrip("/"), None, []
 since = float(sys.argv[2]) if len(sys.argv) > 2 else 0
+headers = {"Authorization": f"Bearer {os.environ['ANNOTATOR_TOKEN']}"} if os.environ.get("ANNOTATOR_TOKEN") else {}
 while True:
-    page = json.load(urllib.request.urlopen(f"{base}/api/images?limit=200" + (f"&cursor={cursor}" if cursor else "")))
+    url = f"{base}/api/images?limit=200" + (f"&cursor={cursor}" if cursor else "")
+    page = json.load(urllib.request.urlopen(urllib.request.Request(url, headers=headers)))
     for image in page["items"]:
         if image["state"] == "done" and datetime.fromisoformat(image["createdAt"]).timestamp() >= since:
             ms = (datetime.fromisoformat(image["updatedAt"]) - datetime.fromisoformat(image["createdAt"])).total_seconds() * 1000

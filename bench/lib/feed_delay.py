@@ -6,9 +6,10 @@ Reads the server-sent events as a page does, stamps each line on arrival (this m
 `image` event, takes arrival - the image's `updatedAt` (stamped by the node that wrote the change, on the same
 clock). Prints "listening" once the stream is open (its first ping), then, on SIGTERM or SIGINT, one summary
 line for all image events and one per state the image was in: `pending` is mostly the upload's own insert (the
-web node's write), `done` the last piece of work finishing (the worker's write).
+web node's write), `done` the last piece of work finishing (the worker's write). Sends the API token in
+ANNOTATOR_TOKEN (bench/lib/nodes.sh makes it), as every request needs credentials.
 """
-import http.client, json, math, signal, sys, time
+import http.client, json, math, os, signal, sys, time
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -41,7 +42,10 @@ signal.signal(signal.SIGINT, finish)
 
 url = urlsplit(sys.argv[1])
 connection = http.client.HTTPConnection(url.hostname, url.port, timeout=None)
-connection.request("GET", url.path, headers={"Accept": "text/event-stream"})
+headers = {"Accept": "text/event-stream"}
+if os.environ.get("ANNOTATOR_TOKEN"):
+    headers["Authorization"] = f"Bearer {os.environ['ANNOTATOR_TOKEN']}"
+connection.request("GET", url.path, headers=headers)
 response = connection.getresponse()
 if response.status != 200:
     print(f"feed: {url.path} answered {response.status}", flush=True)

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # What load.sh measures with: request bodies, ab figures, waiting until the catalog has no open work.
-# Sourced by bench/load.sh; $url is the node that takes the HTTP load (the web node in the scale-out shape).
+# Sourced by bench/load.sh; $url is the node that takes the HTTP load (the web node in the scale-out shape), $auth
+# the API token's header (bench/lib/nodes.sh) that every request to it sends.
 
 multipart() { # photo body-file -> prints content type
   python3 - "$1" "$2" <<'PY'
@@ -16,7 +17,7 @@ PY
 
 figure() { # name, ab args...
   local name=$1; shift
-  local r; r=$(ab "$@" 2>&1)
+  local r; r=$(ab "${auth[@]}" "$@" 2>&1)
   # ab counts a response whose length differs from the first as "failed"; JSON bodies differ
   # legitimately (ids, times), so only connection errors, exceptions and non-2xx answers count here.
   local errors; errors=$(sed -n 's/.*(Connect: \([0-9]*\), Receive: \([0-9]*\), Length: [0-9]*, Exceptions: \([0-9]*\)).*/\1 \2 \3/p' <<<"$r" | awk '{print $1+$2+$3}')
@@ -27,14 +28,14 @@ figure() { # name, ab args...
 wait_all_done() { # [poll interval, 0.2 s] -> seconds waited until no image is pending or processing
   local t0 every=${1:-0.2}; t0=$(now)
   while :; do
-    local open; open=$(curl -fs "$url/api/images?state=pending&limit=1" "$url/api/images?state=processing&limit=1" | grep -c '"items":\[{' || true)
+    local open; open=$(curl -fs "${auth[@]}" "$url/api/images?state=pending&limit=1" "$url/api/images?state=processing&limit=1" | grep -c '"items":\[{' || true)
     [ "$open" = 0 ] && break
     sleep "$every"
   done
   echo "$(now) - $t0" | bc
 }
 
-failed_count() { curl -fs "$url/api/images?state=failed&limit=200" | grep -o '"id"' | wc -l; }
+failed_count() { curl -fs "${auth[@]}" "$url/api/images?state=failed&limit=200" | grep -o '"id"' | wc -l; }
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }

@@ -4,11 +4,16 @@
 #   scaleout: a worker node, then a web node, each on a data folder of its own, sharing only the catalog engine,
 #             the S3 stand-in and the event bus (a new database, bucket and vhost each time: bench/lib/backends.sh)
 # Sourced by bench/load.sh. $url is the node that takes the HTTP load; node_pid[NAME] the process of each node.
+# Every request needs credentials since access control: the node that takes the load starts with a first admin
+# (bench, a random password per run); once it is ready the benchmark signs in and makes an API token, as a real
+# API client would. $auth holds the header for curl and ab ("${auth[@]}"); ANNOTATOR_TOKEN is for the python helpers.
 
 declare -A node_pid=()
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 url=http://127.0.0.1:$(free_port)
 worker_url=http://127.0.0.1:$(free_port)
+bench_password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+auth=()
 
 start_nodes() {
   case $SHAPE in
@@ -18,15 +23,30 @@ start_nodes() {
       start_node worker worker "$worker_url" # first, as in the scale-out tests: the web node then serves at once
       start_node web web "$url" ;;
   esac
+  sign_in
+}
+
+# sign_in: the first admin signs in (a session cookie) and makes a token with every scope for a day; every later
+# request sends it, so each one pays what a real client's does: the token looked up by its hash, with its account.
+sign_in() {
+  curl -fsS -o /dev/null -c "$work/cookies" -H 'content-type: application/json' \
+    --data "{\"userName\":\"bench\",\"password\":\"$bench_password\"}" "$url/api/auth/login"
+  local token
+  token=$(curl -fsS -b "$work/cookies" -H 'content-type: application/json' \
+    --data '{"name":"bench","scopes":["read","upload","write","admin"],"expiresInDays":1}' "$url/api/tokens" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  auth=(-H "Authorization: Bearer $token")
+  export ANNOTATOR_TOKEN=$token
 }
 
 # start_node NAME ROLE URL: the server in Release on a data folder of its own, warnings only; waits for /readyz.
 # SERVER_ENV: extra NAME=value settings for every node, e.g. SERVER_ENV="Annotator__Catalog__FeedInterval=00:00:00.05"
 start_node() {
-  local name=$1 role=$2 at=$3
+  local name=$1 role=$2 at=$3 admin=()
+  [ "$role" = worker ] || admin=(Annotator__Auth__AdminUser=bench Annotator__Auth__AdminPassword="$bench_password")
   # shellcheck disable=SC2086 # SERVER_ENV is a list of words
   (cd src/Annotator.Server && exec env Annotator__DataDirectory="$work/$name" Logging__LogLevel__Default=Warning \
-    "${backend_env[@]}" ${SERVER_ENV:-} dotnet bin/Release/net10.0/Annotator.Server.dll --urls "$at" --role "$role") \
+    "${admin[@]}" "${backend_env[@]}" ${SERVER_ENV:-} dotnet bin/Release/net10.0/Annotator.Server.dll --urls "$at" --role "$role") \
     >"$work/$name.log" 2>&1 &
   node_pid[$name]=$!
   for _ in $(seq 1 240); do
