@@ -1,3 +1,5 @@
+using Annotator.Sql;
+using Annotator.Access;
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
@@ -17,7 +19,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
 {
     static MySqlImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, AuditEntry? audit, CancellationToken cancellationToken)
     {
         var now = Now();
         var version = await database.WriteAsync(async (connection, transaction) =>
@@ -37,6 +39,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
                 },
                 transaction);
             await AppendOutboxAsync(connection, transaction, rawKey, now);
+            if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, CancellationToken.None);
             return await FeedVersions.AppendAsync(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };

@@ -1,3 +1,5 @@
+using Annotator.Sql;
+using Annotator.Access;
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
@@ -18,7 +20,7 @@ public sealed class PostgresImageCatalog(
 {
     static PostgresImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, AuditEntry? audit, CancellationToken cancellationToken)
     {
         var now = Now();
         var version = await dataSource.WriteAsync(async (connection, transaction) =>
@@ -38,6 +40,7 @@ public sealed class PostgresImageCatalog(
                 },
                 transaction, cancellationToken: cancellationToken));
             await AppendOutboxAsync(connection, transaction, [rawKey], now, cancellationToken);
+            if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, cancellationToken);
             return await ChangedAsync(connection, transaction, [image.Id.ToString()], now, cancellationToken);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };

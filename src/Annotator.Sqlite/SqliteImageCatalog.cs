@@ -1,4 +1,6 @@
+using Annotator.Access;
 using Annotator.Captioning;
+using Annotator.Sql;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
 using Dapper;
@@ -14,7 +16,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
 {
     static SqliteImageCatalog() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken)
+    public async Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, AuditEntry? audit, CancellationToken cancellationToken)
     {
         var now = Now();
         var version = await database.WriteAsync((connection, transaction) =>
@@ -31,6 +33,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
                 },
                 transaction);
             AppendOutbox(connection, transaction, rawKey, now);
+            if (audit is not null) AuditInsert.Run(connection, transaction, audit);
             return Changed(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };

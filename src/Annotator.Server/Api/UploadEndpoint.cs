@@ -129,8 +129,8 @@ public static class UploadEndpoint
         await buffered.DrainAsync(cancellationToken);
         try
         {
-            var image = await uploads.AcceptAsync(fileName, buffered, cancellationToken, (context.User.UserId()!, context.User.UserName()!));
-            await context.RecordAsync("image.upload", image.Id.ToString(), image.FileName);
+            var image = await uploads.AcceptAsync(fileName, buffered, cancellationToken,
+                new Uploader(context.User.UserId()!, context.User.UserName()!, context.Connection.RemoteIpAddress?.ToString()));
             return new FileResult(fileName, StatusCodes.Status201Created, ImageDto.From(image), null);
         }
         catch (ImageRejectedException e) when (e.Kind != RejectionKind.TooLarge)

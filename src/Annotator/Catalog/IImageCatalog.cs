@@ -1,6 +1,8 @@
 using Annotator.Captioning;
 using Annotator.Images;
 
+using Annotator.Access;
+
 namespace Annotator.Catalog;
 
 /// <summary>
@@ -11,10 +13,10 @@ namespace Annotator.Catalog;
 public interface IImageCatalog : IReachable
 {
     /// <summary>
-    /// Adds a new image (thumbnail and caption pending) and its ObjectCreated event, atomically; returns it as stored,
-    /// with its feed version and time.
+    /// Adds a new image (thumbnail and caption pending), its ObjectCreated event and the audit entry recording the
+    /// upload (when given), atomically; returns it as stored, with its feed version and time.
     /// </summary>
-    Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, CancellationToken cancellationToken);
+    Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, AuditEntry? audit, CancellationToken cancellationToken);
 
     Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using Annotator.Access;
 using System.Diagnostics.Metrics;
 using Annotator.Catalog;
 using Annotator.Images;
@@ -22,8 +23,8 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
 
     /// <param name="fileName">The name the client gave, kept as display text.</param>
     /// <param name="content">The whole file, seekable; the caller has already enforced the byte limit.</param>
-    /// <param name="uploader">The account uploading it (its id and user name), recorded with the image.</param>
-    public async Task<ImageRecord> AcceptAsync(string? fileName, Stream content, CancellationToken cancellationToken, (string Id, string Name)? uploader = null)
+    /// <param name="uploader">The account uploading it, recorded with the image and, in the same transaction, in the audit log.</param>
+    public async Task<ImageRecord> AcceptAsync(string? fileName, Stream content, CancellationToken cancellationToken, Uploader? uploader = null)
     {
         ImageHeader header;
         ImageFacts facts;
@@ -69,7 +70,8 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
         {
             // Once the object is stored its row is written even if the request's time runs out now: the answer
             // then lists the image, instead of an object left without its row.
-            image = await catalog.AddAsync(image, key, CancellationToken.None);
+            var audit = uploader is null ? null : new AuditEntry(0, image.CreatedAt, uploader.Id, uploader.Name, "image.upload", id.ToString(), image.FileName, uploader.Address);
+            image = await catalog.AddAsync(image, key, audit, CancellationToken.None);
         }
         catch
         {

@@ -26,7 +26,7 @@ public sealed class InProcessEventBusTests : IAsyncDisposable
         await _temp.Catalog.AddAsync(new ImageRecord
         {
             Id = id, FileName = "a.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 1, CreatedAt = DateTimeOffset.UtcNow,
-        }, key, CancellationToken.None);
+        }, key, null, CancellationToken.None);
         return key;
     }
 

@@ -23,7 +23,7 @@ public sealed class StalledWorkSweepTests : IAsyncDisposable
         {
             Id = ImageId.New(), FileName = "lost.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 1, CreatedAt = DateTimeOffset.UtcNow,
         };
-        await _temp.Catalog.AddAsync(lost, ObjectKeys.Raw(lost.Id, lost.Format), CancellationToken.None);
+        await _temp.Catalog.AddAsync(lost, ObjectKeys.Raw(lost.Id, lost.Format), null, CancellationToken.None);
         await _temp.Outbox.RemoveAsync([.. (await _temp.Outbox.ReadAsync(10, CancellationToken.None)).Select(e => e.Id)], CancellationToken.None); // the event is lost
         var bus = new InProcessEventBus(_temp.Deliveries, _temp.DeadLetters, [new Named("thumbnail"), new Named("caption")],
             Options.Create(new WorkOptions()), Options.Create(new Annotator.Events.EventsOptions()), NullLogger<InProcessEventBus>.Instance);

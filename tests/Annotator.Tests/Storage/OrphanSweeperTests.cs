@@ -36,7 +36,7 @@ public sealed class OrphanSweeperTests : IAsyncDisposable
         await _temp.Catalog.AddAsync(new ImageRecord
         {
             Id = kept, FileName = "a.jpg", Format = ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 3, CreatedAt = DateTimeOffset.UtcNow,
-        }, ObjectKeys.Raw(kept, ImageFormat.Jpeg), CancellationToken.None);
+        }, ObjectKeys.Raw(kept, ImageFormat.Jpeg), null, CancellationToken.None);
         var orphan = ImageId.New();
         var young = ImageId.New();
         var old = TimeSpan.FromHours(2);

@@ -25,7 +25,7 @@ public abstract partial class CatalogContract
         {
             Id = Annotator.Images.ImageId.New(), FileName = "a.jpg", Format = Annotator.Images.ImageFormat.Jpeg, Width = 1, Height = 1, SizeBytes = 1,
             CreatedAt = DateTimeOffset.UtcNow,
-        }, "raw/a.jpg", CancellationToken.None);
+        }, "raw/a.jpg", null, CancellationToken.None);
         foreach (var node in nodes.Skip(1)) await node.DisposeAsync();
     }
 }

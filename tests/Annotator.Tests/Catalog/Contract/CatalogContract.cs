@@ -39,7 +39,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), Facts = facts ?? ImageFacts.None,
             UploaderId = uploaderId, UploaderName = uploaderName,
         };
-        await Catalog.AddAsync(image, ObjectKeys.Raw(image.Id, image.Format), CancellationToken.None);
+        await Catalog.AddAsync(image, ObjectKeys.Raw(image.Id, image.Format), null, CancellationToken.None);
         return image;
     }
 
