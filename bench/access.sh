@@ -13,11 +13,9 @@ before_dir=$(cd "${1:?usage: bench/access.sh BEFORE_DIR}" && pwd)
 rounds=${ROUNDS:-2} seed=${SEED:-200} uploads=${UPLOADS:-300} gets=${GETS:-20000}
 SHAPE=embedded
 photo=${ANNOTATOR_TESTDATA:-$PWD/tests/testdata}/images/exif-portrait-6.jpg
-ceiling=${ANNOTATOR_CEILING:-}
-for c in ../shared/ceiling/measure ../../shared/ceiling/measure; do [ -n "$ceiling" ] || [ ! -x "$c" ] || ceiling=$c; done
-[ -x "$ceiling" ] || { echo "no ceiling benchmark at ../shared/ceiling/measure (set ANNOTATOR_CEILING)"; exit 2; }
-work=$(mktemp -d /tmp/annotator-access.XXXX)
 source bench/lib/measure.sh
+ceiling=$(find_ceiling)
+work=$(mktemp -d /tmp/annotator-access.XXXX)
 source bench/lib/nodes.sh
 source bench/lib/backends.sh
 trap 'stop_nodes; rm -rf "$work"' EXIT

@@ -26,12 +26,9 @@ case $what in uploads | gallery | e2e | cost | all) ;; *) echo "usage: bench/loa
 uploads=${UPLOAD_COUNT:-1000} count=${E2E_COUNT:-2000} cost_count=${COST_COUNT:-200}
 testdata=${ANNOTATOR_TESTDATA:-$PWD/tests/testdata}
 photo=$testdata/images/exif-portrait-6.jpg
-# The ceiling lives beside the repository (../shared), or beside the folder of worktrees (../../shared).
-ceiling=${ANNOTATOR_CEILING:-}
-for c in ../shared/ceiling/measure ../../shared/ceiling/measure; do [ -n "$ceiling" ] || [ ! -x "$c" ] || ceiling=$c; done
-[ -x "$ceiling" ] || { echo "no ceiling benchmark at ../shared/ceiling/measure (set ANNOTATOR_CEILING)"; exit 2; }
-work=$(mktemp -d /tmp/annotator-load.XXXX)
 source bench/lib/measure.sh
+ceiling=$(find_ceiling)
+work=$(mktemp -d /tmp/annotator-load.XXXX)
 source bench/lib/nodes.sh
 source bench/lib/backends.sh
 

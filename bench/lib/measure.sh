@@ -15,6 +15,17 @@ print(f"multipart/form-data; boundary={b}")
 PY
 }
 
+# The machine's ceiling benchmark: $ANNOTATOR_CEILING, else beside the repository (../shared), or beside the folder
+# of worktrees (../../shared); stops the run when there is none.
+find_ceiling() {
+  local c
+  for c in "${ANNOTATOR_CEILING:-}" ../shared/ceiling/measure ../../shared/ceiling/measure; do
+    [ -n "$c" ] && [ -x "$c" ] && { echo "$c"; return; }
+  done
+  echo "no ceiling benchmark at ../shared/ceiling/measure (set ANNOTATOR_CEILING)" >&2
+  exit 2
+}
+
 figure() { # name, ab args...
   local name=$1; shift
   local r; r=$(ab "${auth[@]}" "$@" 2>&1)
