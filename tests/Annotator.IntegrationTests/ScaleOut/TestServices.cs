@@ -112,9 +112,9 @@ public sealed class MySqlDatabase : IAsyncDisposable
 /// <summary>A test that needs the servers scripts/services starts: skipped without them, failed without them when they are required.</summary>
 public sealed class ServicesFactAttribute : FactAttribute
 {
-    public ServicesFactAttribute(string variable)
+    public ServicesFactAttribute(params string[] variables)
     {
-        if (Environment.GetEnvironmentVariable(variable) is null && !TestServices.Required)
+        if (variables.FirstOrDefault(v => Environment.GetEnvironmentVariable(v) is null) is { } variable && !TestServices.Required)
             Skip = $"{variable} is not set: scripts/test starts the servers this test needs";
     }
 }
