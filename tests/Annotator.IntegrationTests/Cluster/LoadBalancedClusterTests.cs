@@ -42,11 +42,15 @@ public sealed class LoadBalancedClusterTests(ITestOutputHelper output)
         {
             // The first node alone (it migrates the catalog and makes the admin), then the rest at once; each apart.
             nodes.Add(await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]));
-            nodes.AddRange(await Task.WhenAll(
+            Task<AnnotatorProcess>[] starting =
+            [
                 AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]),
                 AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]),
                 AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]),
-                AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"])));
+                AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]),
+            ];
+            try { await Task.WhenAll(starting); }
+            finally { nodes.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)); } // stopped below, even if one failed
             var web = nodes.Take(3).ToList();
             await using var nginx = await NginxProcess.StartAsync(web.Select(node => node.BaseAddress));
             var token = web[0].Token!;

@@ -62,7 +62,22 @@ public sealed class NginxProcess : IAsyncDisposable
         nginx._process.BeginOutputReadLine();
         nginx._process.BeginErrorReadLine();
 
-        // Up once it answers a node's /healthz through the upstream.
+        try
+        {
+            await nginx.WaitUntilUpAsync();
+            return nginx;
+        }
+        catch
+        {
+            await nginx.DisposeAsync(); // its folder too
+            throw;
+        }
+    }
+
+    /// <summary>Up once it answers a node's /healthz through the upstream.</summary>
+    private async Task WaitUntilUpAsync()
+    {
+        var nginx = this;
         using var client = new HttpClient { BaseAddress = nginx.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -71,7 +86,7 @@ public sealed class NginxProcess : IAsyncDisposable
             try
             {
                 using var response = await client.GetAsync("healthz");
-                if (response.StatusCode == HttpStatusCode.OK) return nginx;
+                if (response.StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException) { /* not listening yet */ }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"nginx did not answer in 30 s: {nginx.Output}\n{nginx.ErrorLog}");
