@@ -8,7 +8,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 
-namespace Annotator.Tests.Deployment;
+namespace Annotator.IntegrationTests.Deployment;
 
 /// <summary>
 /// deploy/ (Dockerfile, compose, systemd, Kubernetes) cannot run here: these tests parse the files and check them
