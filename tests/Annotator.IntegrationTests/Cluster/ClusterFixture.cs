@@ -4,10 +4,17 @@ using Annotator.Testing;
 
 namespace Annotator.IntegrationTests.Cluster;
 
+/// <summary>The cluster tests' collection: they run one after another on one <see cref="ClusterFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Cluster";
+}
+
 /// <summary>
-/// One cluster for the tests of a class (issue 10's shape, as <see cref="LoadBalancedClusterTests"/> starts it): three
+/// One cluster for the tests of <see cref="ClusterCollection"/> (issue 10's shape): three
 /// web nodes and two workers on a fresh MariaDB database, S3 bucket and RabbitMQ prefix, behind nginx rendered with
-/// <c>X-Upstream</c> (which node answered). Started by the first test that asks for it (a skipped class starts
+/// <c>X-Upstream</c> (which node answered). Started by the first test that asks for it (skipped tests start
 /// nothing); each test leaves every web node running on its port, as it found them.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
