@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -7,13 +8,15 @@ namespace Annotator.Testing;
 /// <summary>
 /// The real server as a child process (as `dotnet run` starts it) on a free loopback port, with a
 /// throw-away data folder. Tests talk to it over HTTP, can kill it with SIGKILL and start it again
-/// on the same data.
+/// on the same data. <see cref="StopAsync"/> stops it gracefully (SIGTERM), as a service manager or a rolling restart
+/// does; <see cref="StartAgainAsync"/> can bring it back on the same port (a load balancer's upstreams are fixed).
 /// </summary>
 public sealed partial class AnnotatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly bool _ownsData;
+    private bool _ownsData;
+    private readonly string[] _arguments;
     private readonly IReadOnlyDictionary<string, string> _settings;
 
     /// <summary>The admin every test server has, unless its settings name another or none (<c>Annotator:Auth:AdminUser</c> = "").</summary>
@@ -35,12 +38,14 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     /// <summary>The exit code once the process has ended (137: SIGKILL, 134: abort, 139: segfault), else null.</summary>
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    private AnnotatorProcess(string dataDirectory, bool ownsData, IReadOnlyDictionary<string, string> settings)
+    private AnnotatorProcess(string dataDirectory, bool ownsData, IReadOnlyDictionary<string, string> settings, string[] arguments, int port)
     {
         DataDirectory = dataDirectory;
         _ownsData = ownsData;
         _settings = settings;
-        _process = new Process { StartInfo = StartInfo(dataDirectory, settings) };
+        _arguments = arguments;
+        _process = new Process { StartInfo = StartInfo(dataDirectory, settings, port) };
+        foreach (var argument in arguments) _process.StartInfo.ArgumentList.Add(argument);
     }
 
     /// <summary>Starts a server; <paramref name="settings"/> are configuration keys like <c>Annotator:Uploads:MaxFileBytes</c>.</summary>
@@ -48,14 +53,50 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("annotator-test-").FullName;
-        var server = new AnnotatorProcess(dataDirectory, owns, settings ?? new Dictionary<string, string>());
-        foreach (var argument in arguments) server._process.StartInfo.ArgumentList.Add(argument);
+        var server = new AnnotatorProcess(dataDirectory, owns, settings ?? new Dictionary<string, string>(), arguments, port: 0);
         await server.StartProcessAsync();
         return server;
     }
 
-    /// <summary>A second server on the same data folder, after this one was killed or stopped.</summary>
-    public Task<AnnotatorProcess> StartAgainAsync() => StartAsync(_settings, DataDirectory);
+    /// <summary>
+    /// A second server on the same data folder with the same settings and arguments (its role), after this one was
+    /// killed or stopped; on the same port with <paramref name="samePort"/> (as a load balancer's upstream list
+    /// expects), else on a free one. The new server takes over the data folder: disposing it removes the folder.
+    /// </summary>
+    public async Task<AnnotatorProcess> StartAgainAsync(bool samePort = false)
+    {
+        if (samePort && !_process.HasExited) throw new InvalidOperationException("still running: stop or kill it first");
+        var again = new AnnotatorProcess(DataDirectory, _ownsData, _settings, _arguments, samePort ? BaseAddress.Port : 0);
+        try { await again.StartProcessAsync(); }
+        catch { again._ownsData = false; await again.DisposeAsync(); throw; }
+        _ownsData = false;
+        return again;
+    }
+
+    /// <summary>
+    /// SIGTERM, then waits for the exit: the host's graceful shutdown (it stops listening, lets requests in flight
+    /// finish within HostOptions.ShutdownTimeout, runs its shutdown code). Killed after <paramref name="timeout"/>
+    /// (default 60 s), which throws. Returns the exit code (0 for a clean stop).
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SIGTERM) != 0 && !_process.HasExited)
+            throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try { await _process.WaitForExitAsync(cancel.Token); }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException("The server did not stop after SIGTERM; killed:\n" + Output);
+        }
+        _process.WaitForExit(); // the output's last lines
+        return _process.ExitCode;
+    }
+
+    private const int SIGTERM = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash or an out-of-memory kill.</summary>
     public void Kill()
@@ -68,7 +109,7 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout, params string[] arguments)
     {
         var data = Directory.CreateTempSubdirectory("annotator-test-").FullName;
-        using var process = new Process { StartInfo = StartInfo(data, settings) };
+        using var process = new Process { StartInfo = StartInfo(data, settings, port: 0) };
         foreach (var argument in arguments) process.StartInfo.ArgumentList.Add(argument);
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -83,7 +124,7 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
         lock (output) return (process.ExitCode, output.ToString());
     }
 
-    private static ProcessStartInfo StartInfo(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    private static ProcessStartInfo StartInfo(string dataDirectory, IReadOnlyDictionary<string, string> settings, int port)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -95,7 +136,7 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(ServerAssembly());
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}"); // 0: a free port, which the server reports
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Annotator__DataDirectory"] = dataDirectory;
         info.Environment["Logging__LogLevel__Default"] = "Warning";

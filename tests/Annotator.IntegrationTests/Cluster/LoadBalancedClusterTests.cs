@@ -1,6 +1,5 @@
 using System.Net;
 using Annotator.IntegrationTests.ScaleOut;
-using Annotator.Testing;
 using Xunit.Abstractions;
 
 namespace Annotator.IntegrationTests.Cluster;
@@ -20,9 +19,11 @@ public sealed class ClusterFactAttribute : FactAttribute
 
 /// <summary>
 /// Issue 10's cluster shape: three web nodes and two workers on MariaDB, S3 and RabbitMQ, behind nginx with the
-/// repository's configuration (deploy/nginx). A web node killed under load costs no request.
+/// repository's configuration (deploy/nginx), one cluster for every test of the collection (<see cref="ClusterFixture"/>).
+/// A web node killed under load costs no request.
 /// </summary>
-public sealed class LoadBalancedClusterTests(ITestOutputHelper output)
+[Collection(ClusterCollection.Name)]
+public sealed class LoadBalancedClusterTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     private const int Requests = 40000;
     private const int Concurrency = 100;
@@ -30,55 +31,37 @@ public sealed class LoadBalancedClusterTests(ITestOutputHelper output)
     [ClusterFact]
     public async Task A_web_node_killed_mid_load_behind_nginx_fails_no_request()
     {
-        await using var database = await MySqlDatabase.CreateAsync();
-        var settings = database.Settings;
-        foreach (var (key, value) in await TestServices.NewBucketAsync()) settings[key] = value;
-        settings["Annotator:Events:Provider"] = "rabbitmq";
-        settings["Annotator:Events:RabbitMq:Uri"] = TestServices.RabbitMq!;
-        settings["Annotator:Events:RabbitMq:Prefix"] = $"it-{Guid.NewGuid():N}"; // queues of its own on the shared broker
+        var cluster = await fixture.GetAsync();
+        var nginx = cluster.Nginx;
+        var token = cluster.Token;
+        var logFrom = nginx.ErrorLog.Length; // the cluster's log, since it started: this test's part
+        using (var client = cluster.Client())
+        {
+            using var ready = await client.GetAsync("readyz");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
 
-        var nodes = new List<AnnotatorProcess>();
+        // The second web node is SIGKILLed once ab reports a third of the requests done (its progress lines come
+        // every tenth: at 12000 of 40000).
+        var victim = cluster.Web[1];
+        var killedAt = 0;
+        var down = DateTime.MaxValue;
         try
         {
-            // The first node alone (it migrates the catalog and makes the admin), then the rest at once; each apart.
-            nodes.Add(await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]));
-            Task<AnnotatorProcess>[] starting =
-            [
-                AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]),
-                AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]),
-                AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]),
-                AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]),
-            ];
-            try { await Task.WhenAll(starting); }
-            finally { nodes.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)); } // stopped below, even if one failed
-            var web = nodes.Take(3).ToList();
-            await using var nginx = await NginxProcess.StartAsync(web.Select(node => node.BaseAddress));
-            var token = web[0].Token!;
-
-            using (var client = AccessApi.ClientWith(nginx.BaseAddress, token))
-            {
-                using var ready = await client.GetAsync("readyz");
-                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-                using var images = await client.GetAsync("api/images");
-                Assert.Equal(HttpStatusCode.OK, images.StatusCode);
-            }
-
-            // The second web node is SIGKILLed once ab reports a third of the requests done (its progress lines come
-            // every tenth: at 12000 of 40000).
-            var victim = web[1];
-            var killedAt = 0;
             var run = await ApacheBench.RunAsync(new Uri(nginx.BaseAddress, "api/images"), token, Requests, Concurrency, completed =>
             {
                 if (completed < Requests * 3 / 10 || Interlocked.CompareExchange(ref killedAt, completed, 0) != 0) return;
                 victim.Kill();
+                down = DateTime.UtcNow;
                 output.WriteLine($"killed web node {victim.BaseAddress} (exit code {victim.ExitCode}) after {completed} requests");
             });
 
-            var upstreamErrors = nginx.ErrorLog.Split('\n').Count(line => line.Contains("[error]") && line.Contains("upstream"));
+            var errorLog = nginx.ErrorLog[logFrom..];
+            var upstreamErrors = errorLog.Split('\n').Count(line => line.Contains("[error]") && line.Contains("upstream"));
             output.WriteLine($"ab -n {Requests} -c {Concurrency}: exit code {run.ExitCode}, complete {run.Complete}, failed {run.Failed}, non-2xx {run.NonSuccess}, {run.RequestsPerSecond} requests/s");
             output.WriteLine($"nginx error log: {upstreamErrors} upstream errors (requests retried on another node)");
             output.WriteLine(run.Report);
-            output.WriteLine(string.Join('\n', nginx.ErrorLog.Split('\n').Take(20)));
+            output.WriteLine(string.Join('\n', errorLog.Split('\n').Take(20)));
 
             Assert.NotEqual(0, killedAt);
             Assert.True(victim.HasExited, "the web node was not killed");
@@ -89,7 +72,7 @@ public sealed class LoadBalancedClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var node in nodes) await node.DisposeAsync();
+            if (victim.HasExited) await cluster.BringBackAsync(1, down == DateTime.MaxValue ? DateTime.UtcNow : down); // whole again for the next test
         }
     }
 }

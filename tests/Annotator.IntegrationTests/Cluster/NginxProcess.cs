@@ -44,14 +44,21 @@ public sealed class NginxProcess : IAsyncDisposable
         };
     }
 
-    public static async Task<NginxProcess> StartAsync(IEnumerable<Uri> webNodes)
+    /// <summary>
+    /// Renders and starts nginx for <paramref name="webNodes"/>. <paramref name="upstreamHeader"/>: every response
+    /// also names the node that answered it, <c>X-Upstream: 127.0.0.1:PORT</c> (<c>$upstream_addr</c>; a list when
+    /// nginx tried more than one) — only in this test rendering, not in deploy/nginx: it would tell clients the
+    /// cluster's inner addresses.
+    /// </summary>
+    public static async Task<NginxProcess> StartAsync(IEnumerable<Uri> webNodes, bool upstreamHeader = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("annotator-nginx-").FullName;
         var port = FreePort();
         var templates = Path.Combine(TestData.RepositoryRoot, "deploy", "nginx");
         var servers = string.Join('\n', webNodes.Select(node => $"    server {node.Host}:{node.Port} max_fails=1 fail_timeout=10s;"));
         await File.WriteAllTextAsync(Path.Combine(directory, "annotator.conf"), (await File.ReadAllTextAsync(Path.Combine(templates, "annotator.conf")))
-            .Replace("@UPSTREAM_SERVERS@", servers).Replace("@LISTEN@", $"127.0.0.1:{port}"));
+            .Replace("@UPSTREAM_SERVERS@", servers)
+            .Replace("listen @LISTEN@;", upstreamHeader ? $"listen 127.0.0.1:{port};\n    add_header X-Upstream $upstream_addr always;" : $"listen 127.0.0.1:{port};"));
         await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), (await File.ReadAllTextAsync(Path.Combine(templates, "standalone.conf")))
             .Replace("@DIR@", directory).Replace("@USER@", Environment.UserName));
 
