@@ -61,6 +61,7 @@ public static class ServerSetup
         services.AddSingleton<UploadAdmission>();
         services.AddSingleton<LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
+        services.AddExceptionHandler<BackendOutage>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // The framework's own 415 (a JSON endpoint sent something else) says nothing of what to send.

@@ -66,6 +66,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// The database goes away as in an outage, for this database only (other tests share the server): no new
+    /// connection is let in, and every open one is ended. <see cref="RestoreAsync"/> lets them in again.
+    /// </summary>
+    public async Task CutOffAsync()
+    {
+        await ExecuteAsync($"ALTER DATABASE {_name} ALLOW_CONNECTIONS false");
+        await ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_name}'");
+    }
+
+    public Task RestoreAsync() => ExecuteAsync($"ALTER DATABASE {_name} ALLOW_CONNECTIONS true");
+
     public ValueTask DisposeAsync() => new(ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)"));
 
     private async Task ExecuteAsync(string sql)
