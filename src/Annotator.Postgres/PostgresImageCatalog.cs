@@ -58,18 +58,7 @@ public sealed class PostgresImageCatalog(
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
-        if (query.UploaderId is { } uploader)
-        {
-            where.Add("uploader_id = @uploader");
-            parameters.Add("uploader", uploader);
-        }
-        if (query.Before is { } before)
-        {
-            where.Add("id < @before");
-            parameters.Add("before", before.ToString());
-        }
-        parameters.Add("limit", query.Limit + 1);
-        var sql = $"SELECT {ImageRow.Columns} FROM images {ImageFilter.Where(where)} ORDER BY id DESC LIMIT @limit";
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();

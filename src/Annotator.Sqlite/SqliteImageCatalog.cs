@@ -51,18 +51,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
-        if (query.UploaderId is { } uploader)
-        {
-            where.Add("uploader_id = @uploader");
-            parameters.Add("uploader", uploader);
-        }
-        if (query.Before is { } before)
-        {
-            where.Add("id < @before");
-            parameters.Add("before", before.ToString());
-        }
-        parameters.Add("limit", query.Limit + 1);
-        var sql = $"SELECT {ImageRow.Columns} FROM images {ImageFilter.Where(where)} ORDER BY id DESC LIMIT @limit";
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
 
         using var connection = database.Open();
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();

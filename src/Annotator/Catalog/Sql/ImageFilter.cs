@@ -14,6 +14,27 @@ public static class ImageFilter
     public static string StatePairs(WorkState state) =>
         string.Join(", ", WorkStates.PairsOf(state).Select(pair => $"('{pair.Thumbnail.Name()}', '{pair.Caption.Name()}')"));
 
+    /// <summary>
+    /// A gallery page's query on every engine: <paramref name="where"/> (the engine's search and state conditions)
+    /// narrowed to one uploader ("my uploads") and to ids before the cursor, newest first, one row more than the limit
+    /// (<see cref="ImageRow.Page"/> tells a next page by it). The parameters it needs go to <paramref name="parameter"/>.
+    /// </summary>
+    public static string PageSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
+    {
+        if (query.UploaderId is { } uploader)
+        {
+            where.Add("uploader_id = @uploader");
+            parameter("uploader", uploader);
+        }
+        if (query.Before is { } before)
+        {
+            where.Add("id < @before");
+            parameter("before", before.ToString());
+        }
+        parameter("limit", query.Limit + 1);
+        return $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+    }
+
     /// <summary>The conditions, all of which must hold, as a WHERE clause; nothing when there are none.</summary>
     public static string Where(IReadOnlyCollection<string> conditions) => conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "";
 }
