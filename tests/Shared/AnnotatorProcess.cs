@@ -35,6 +35,9 @@ public sealed partial class AnnotatorProcess : IAsyncDisposable
     /// <summary>True once the process has ended (killed, crashed, or stopped by a start-up error).</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id: part of its work-lease owner (machine/pid/guid).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The exit code once the process has ended (137: SIGKILL, 134: abort, 139: segfault), else null.</summary>
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Annotator.Images;
 using Annotator.Server.Access;
 using Annotator.Uploads;
@@ -48,6 +49,9 @@ public static class UploadEndpoint
         var reader = new MultipartReader(boundary, context.Request.Body);
         var results = new List<FileResult>();
         string? fileName = null;
+        // While a file is being stored (not read): an IOException then is a backend's, e.g. a database connection cut
+        // mid-query, and goes to BackendOutage (a 503 while the backend is down), never "the body is malformed".
+        var storing = new StrongBox<bool>();
         try
         {
             while (await reader.ReadNextSectionAsync(deadline.Token) is { } section)
@@ -64,7 +68,7 @@ public static class UploadEndpoint
 
                 fileName = DisplayName.Clean(HeaderUtilities.RemoveQuotes(
                     disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
-                results.Add(await AcceptAsync(context, uploads, fileName, section.Body, limits, deadline.Token));
+                results.Add(await AcceptAsync(context, uploads, fileName, section.Body, limits, storing, deadline.Token));
             }
         }
         catch (ImageRejectedException e) when (e.Kind == RejectionKind.TooLarge)
@@ -95,7 +99,7 @@ public static class UploadEndpoint
             return Refuse(context, e.StatusCode, e.StatusCode == StatusCodes.Status408RequestTimeout ? "Upload too slow" : "Bad request",
                 $"the upload could not be read: {e.Message}", results);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or IOException && !storing.Value)
         {
             return Refuse(context, StatusCodes.Status400BadRequest, "Bad request", $"the multipart body is malformed: {e.Message}", results);
         }
@@ -121,20 +125,24 @@ public static class UploadEndpoint
         return Problems.Of(status, title, detail, extensions);
     }
 
-    private static async Task<FileResult> AcceptAsync(HttpContext context, UploadService uploads, string fileName, Stream body, UploadOptions limits, CancellationToken cancellationToken)
+    private static async Task<FileResult> AcceptAsync(
+        HttpContext context, UploadService uploads, string fileName, Stream body, UploadOptions limits, StrongBox<bool> storing, CancellationToken cancellationToken)
     {
         await using var buffered = new FileBufferingReadStream(
             new LimitedReadStream(body, limits.MaxFileBytes), MemoryThreshold, bufferLimit: null,
             () => Directory.CreateDirectory(limits.TempDirectory).FullName);
         await buffered.DrainAsync(cancellationToken);
+        storing.Value = true;
         try
         {
             var image = await uploads.AcceptAsync(fileName, buffered, cancellationToken,
                 new Uploader(context.User.UserId()!, context.User.UserName()!, context.Connection.RemoteIpAddress?.ToString()));
+            storing.Value = false;
             return new FileResult(fileName, StatusCodes.Status201Created, ImageDto.From(image), null);
         }
         catch (ImageRejectedException e) when (e.Kind != RejectionKind.TooLarge)
         {
+            storing.Value = false;
             var problem = Problems.Rejected(fileName, e).ProblemDetails;
             return new FileResult(fileName, problem.Status ?? 400, null,
                 new ProblemDto(problem.Status ?? 400, problem.Title ?? "", problem.Detail ?? "", problem.Extensions));

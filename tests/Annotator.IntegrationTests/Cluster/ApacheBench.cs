@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Annotator.IntegrationTests.Cluster;
 
 /// <summary>ab (apache2-utils) as a child process, and the figures of its report.</summary>
-public sealed partial record ApacheBench(int ExitCode, string Report, int Complete, int Failed, int NonSuccess, double RequestsPerSecond)
+public sealed partial record ApacheBench(int ExitCode, string Report, int Complete, int Failed, int NonSuccess, int DocumentLength, double RequestsPerSecond)
 {
     /// <summary>The ab to run: <c>ANNOTATOR_TEST_AB</c> (scripts/test sets it), else Debian's.</summary>
     public static string? Executable =>
@@ -50,6 +50,7 @@ public sealed partial record ApacheBench(int ExitCode, string Report, int Comple
         // "Non-2xx responses:" appears only when there were some.
         return new ApacheBench(process.ExitCode, text, Figure(text, "Complete requests"), Figure(text, "Failed requests"),
             Figure(text, "Non-2xx responses") is var n and >= 0 ? n : 0,
+            Regex.Match(text, @"^Document Length:\s+(\d+) bytes", RegexOptions.Multiline) is { Success: true } length ? int.Parse(length.Groups[1].Value) : -1,
             Regex.Match(text, @"Requests per second:\s+([\d.]+)") is { Success: true } rps ? double.Parse(rps.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0);
     }
 

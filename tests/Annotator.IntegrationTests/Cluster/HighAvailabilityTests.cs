@@ -9,8 +9,8 @@ namespace Annotator.IntegrationTests.Cluster;
 /// every web node under load costs no request, and a live event stream whose node dies resumes on another node
 /// without missing a change.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class HighAvailabilityTests(ClusterFixture fixture, ITestOutputHelper output)
+[Collection(MariaDbClusterCollection.Name)]
+public sealed class HighAvailabilityTests(MariaDbCluster fixture, ITestOutputHelper output)
 {
     private const int Requests = 40000;
     private const int Concurrency = 100;

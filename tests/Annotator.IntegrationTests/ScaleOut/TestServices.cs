@@ -59,9 +59,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
         ["Annotator:Catalog:ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString,
     };
 
-    public static async Task<PostgresDatabase> CreateAsync()
+    /// <summary>On the shared test server, or on the one <paramref name="admin"/> (a superuser's connection string) names.</summary>
+    public static async Task<PostgresDatabase> CreateAsync(string? admin = null)
     {
-        var database = new PostgresDatabase(TestServices.Postgres ?? throw new InvalidOperationException("ANNOTATOR_TEST_POSTGRES is not set: scripts/test starts PostgreSQL"));
+        var database = new PostgresDatabase(admin ?? TestServices.Postgres ?? throw new InvalidOperationException("ANNOTATOR_TEST_POSTGRES is not set: scripts/test starts PostgreSQL"));
         await database.ExecuteAsync($"CREATE DATABASE {database._name}");
         return database;
     }
@@ -103,9 +104,10 @@ public sealed class MySqlDatabase : IAsyncDisposable
         ["Annotator:Catalog:ConnectionString"] = new MySqlConnector.MySqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString,
     };
 
-    public static async Task<MySqlDatabase> CreateAsync()
+    /// <summary>On the shared test server, or on the one <paramref name="admin"/> (a connection string with every privilege) names.</summary>
+    public static async Task<MySqlDatabase> CreateAsync(string? admin = null)
     {
-        var database = new MySqlDatabase(TestServices.MySql ?? throw new InvalidOperationException("ANNOTATOR_TEST_MYSQL is not set: scripts/test starts MariaDB"));
+        var database = new MySqlDatabase(admin ?? TestServices.MySql ?? throw new InvalidOperationException("ANNOTATOR_TEST_MYSQL is not set: scripts/test starts MariaDB"));
         await database.ExecuteAsync($"CREATE DATABASE {database._name}");
         return database;
     }
