@@ -50,7 +50,7 @@ public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
 
         if (facts.Camera is { } camera)
         {
-            text += $", taken with a {camera}";
+            text += $", taken with {IndefiniteArticle(camera)} {camera}";
             tags.Add(facts.CameraMake?.Split(' ')[0].ToLowerInvariant() ?? camera.Split(' ')[0].ToLowerInvariant());
         }
         if (facts.TakenAt is { } taken)
@@ -75,6 +75,21 @@ public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
     }
 
     private static string Article(string next) => "aeiou".Contains(next[0]) ? "An" : "A";
+
+    /// <summary>
+    /// "a" or "an" before a camera's name, by how its first word sounds: "an Apple iPhone 6", "a Nikon D70", "an
+    /// Olympus", "a OnePlus" and "a Unihertz" (a w and a y sound), "an HTC One" and "an LG-H815" (an all-capital word
+    /// of up to three letters is said letter by letter), "a NIKON D70" (longer ones are words).
+    /// </summary>
+    public static string IndefiniteArticle(string name)
+    {
+        var word = new string(name.TakeWhile(char.IsLetter).ToArray()); // "LG" of "LG-H815"
+        if (word.Length == 0) return "a";
+        if (word.Length <= 3 && word.All(char.IsAsciiLetterUpper)) return "AEFHILMNORSX".Contains(word[0]) ? "an" : "a";
+        var lower = word.ToLowerInvariant();
+        if (new[] { "one", "uni", "use", "usa", "eu", "ule" }.Any(lower.StartsWith)) return "a";
+        return "aeiou".Contains(lower[0]) ? "an" : "a";
+    }
 
     private static string JoinWords(IReadOnlyList<string> words) => words.Count switch
     {

@@ -40,6 +40,24 @@ public sealed class OfflineDescriberTests
     }
 
     [Theory]
+    [InlineData("Apple", "iPhone 6", "taken with an Apple iPhone 6")]
+    [InlineData("NIKON CORPORATION", "NIKON D70", "taken with a NIKON D70")]
+    [InlineData("OLYMPUS IMAGING CORP.", "E-M10", "taken with an OLYMPUS IMAGING CORP. E-M10")]
+    [InlineData("HTC", "One M8", "taken with an HTC One M8")]
+    [InlineData("LG Electronics", "LG-H815", "taken with an LG-H815")]
+    [InlineData("OnePlus", "ONEPLUS A6003", "taken with a ONEPLUS A6003")]
+    [InlineData(null, "Unihertz Atom", "taken with a Unihertz Atom")]
+    [InlineData("Canon", "Canon EOS 1300D", "taken with a Canon EOS 1300D")]
+    public async Task The_camera_gets_the_article_its_name_is_said_with(string? make, string model, string expected)
+    {
+        using var image = Solid(300, 200, 120, 120, 120);
+
+        var caption = await DescribeAsync(image, new ImageFacts { CameraMake = make, CameraModel = model });
+
+        Assert.Contains(expected + ".", caption.Text);
+    }
+
+    [Theory]
     [InlineData(220, 30, 30, "red")]
     [InlineData(30, 160, 60, "green")]
     [InlineData(40, 80, 200, "blue")]
