@@ -4,6 +4,8 @@ using Annotator.Storage.S3;
 using Annotator.Thumbnails;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -35,6 +37,9 @@ public static class FunctionServices
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddAnnotator(configuration).AddMySqlCatalog(configuration).AddS3ObjectStore(configuration).AddVipsImaging();
         services.AddModelCaptioners(configuration);
+        // Nothing runs between invocations (Lambda freezes the environment): no relay, sweeps or change feed, and so no
+        // event bus. SQS is the transport, and the web tier relays its outbox to it (Annotator.Sqs).
+        services.RemoveAll<IHostedService>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }
