@@ -10,7 +10,8 @@ namespace Annotator.IntegrationTests.Aws;
 /// fresh process, given AWS's sample events wrapped as SQS records, against real MariaDB and the S3 stand-in, their
 /// secrets from a loopback secrets extension.
 /// </summary>
-public sealed class LambdaHandlerTests(LambdaWorld world) : IClassFixture<LambdaWorld>
+[Collection(LambdaCollection.Name)]
+public sealed class LambdaHandlerTests(LambdaWorld world)
 {
     private async Task<(string Id, string Key)> UploadAsync()
     {

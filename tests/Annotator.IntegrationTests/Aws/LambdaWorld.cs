@@ -29,7 +29,7 @@ public sealed class LambdaWorld : IAsyncLifetime
         _database = await MySqlDatabase.CreateAsync();
         _storage = await TestServices.NewBucketAsync();
         Bucket = _storage["Annotator:Storage:S3:Bucket"];
-        Web = await AnnotatorProcess.StartAsync(new Dictionary<string, string>(_database.Settings.Concat(_storage)), arguments: ["--role", "web"]);
+        Web = await AnnotatorProcess.StartAsync(WebSettings(), arguments: ["--role", "web"]);
         Secrets = await FakeSecretsExtension.StartAsync();
         Gemini = await FakeGeminiServer.StartNewAsync();
         Gemini.ExpectedKey = GeminiKey;
@@ -37,6 +37,9 @@ public sealed class LambdaWorld : IAsyncLifetime
         Secrets.Set(DatabaseSecretId, DatabaseSecret(catalog.Server, catalog.Port));
         Secrets.Set(GeminiSecretId, GeminiKey);
     }
+
+    /// <summary>A web node's settings on this world's catalog and bucket.</summary>
+    public Dictionary<string, string> WebSettings() => new(_database!.Settings.Concat(_storage));
 
     /// <summary>RDS's generated secret for the catalog (its documented JSON), here for a server at <paramref name="host"/>:<paramref name="port"/>.</summary>
     public string DatabaseSecret(string host, uint port)
@@ -100,4 +103,11 @@ public sealed class LambdaWorld : IAsyncLifetime
         await Gemini.DisposeAsync();
         await _database.DisposeAsync();
     }
+}
+
+/// <summary>One <see cref="LambdaWorld"/> for the handler and the bus tests: a database, a bucket and a web node each, not two.</summary>
+[CollectionDefinition(Name)]
+public sealed class LambdaCollection : ICollectionFixture<LambdaWorld>
+{
+    public const string Name = "Lambda";
 }
