@@ -31,7 +31,9 @@ public static class WebNode
             ("Annotator__Events__Sqs__Region", region),
             ("Annotator__Events__Sqs__Queues__thumbnail", workflow.Thumbnail.Queue.QueueUrl),
             ("Annotator__Events__Sqs__Queues__caption", workflow.Annotation.Queue.QueueUrl),
-            ("Annotator__Captions__Provider", "gemini"),
+            // Captions are CreateAnnotation's (Gemini, on Lambda); a web node names a captioner that needs no key, and a
+            // re-caption that names no provider is left to the function's default.
+            ("Annotator__Captions__Provider", "offline"),
             // The load balancer is the only way in (its security group), in the public subnets of this VPC.
             ("Annotator__Server__TrustedProxies", vpc.VpcCidrBlock),
             ("AllowedHosts", "*"),
