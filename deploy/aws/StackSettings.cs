@@ -31,8 +31,8 @@ public sealed record StackSettings
     public int CaptionConcurrency { get; init; } = 2;
     public int ThumbnailConcurrency { get; init; } = 10;
     /// <summary>The folders `publish` fills: the web node's self-contained linux-x64 server, and the functions' Lambda package.</summary>
-    public string WebPublish { get; init; } = "publish/web";
-    public string FunctionsPublish { get; init; } = "publish/functions";
+    public string WebPublish { get; init; } = "out/web";
+    public string FunctionsPublish { get; init; } = "out/functions";
 
     public static StackSettings FromContext(Constructs.Node node)
     {
@@ -69,8 +69,8 @@ public sealed record StackSettings
             KeyPairName = Get("keyPairName") ?? "",
             CaptionConcurrency = Number("captionConcurrency", 2, 2, 1000),
             ThumbnailConcurrency = Number("thumbnailConcurrency", 10, 2, 1000),
-            WebPublish = Get("webPublish") ?? "publish/web",
-            FunctionsPublish = Get("functionsPublish") ?? "publish/functions",
+            WebPublish = Get("webPublish") ?? "out/web",
+            FunctionsPublish = Get("functionsPublish") ?? "out/functions",
         };
         settings.Check();
         return settings;

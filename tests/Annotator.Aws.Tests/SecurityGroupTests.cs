@@ -59,6 +59,18 @@ public sealed class SecurityGroupTests(DefaultStack fixture) : IClassFixture<Def
     }
 
     [Fact]
+    public void The_bastion_stands_in_a_public_subnet_and_the_web_nodes_are_reached_from_it_only_by_ssh()
+    {
+        var bastion = _stack.Resource(_stack.Id(_stack.Stack.Bastion.Instance)).GetProperty("Properties");
+        Assert.Contains(SynthesizedStack.Render(bastion.GetProperty("SubnetId")), _stack.Stack.Network.Vpc.PublicSubnets.Select(s => "@" + _stack.Id(s)));
+        var egress = _stack.Resources("AWS::EC2::SecurityGroupEgress").Select(e => e.Properties)
+            .Where(e => SynthesizedStack.Render(e.GetProperty("GroupId")) == Group(_stack.Stack.Bastion.SecurityGroup)).ToList();
+        var only = Assert.Single(egress);
+        Assert.Equal(22, only.GetProperty("FromPort").GetInt32());
+        Assert.Equal(Group(_stack.Stack.Web.SecurityGroup), SynthesizedStack.Render(only.GetProperty("DestinationSecurityGroupId")));
+    }
+
+    [Fact]
     public void Nothing_opens_ssh_or_mysql_to_the_internet()
     {
         foreach (var stack in new[] { _stack })

@@ -15,6 +15,9 @@ public static class LambdaPackage
 
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
 
+    /// <summary>The published folder (published on first use).</summary>
+    public static Task<string> FolderAsync() => Published.Value;
+
     private static string Configuration => AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
 
     private static async Task<string> PublishAsync()
