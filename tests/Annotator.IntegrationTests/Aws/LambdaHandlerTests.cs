@@ -41,8 +41,8 @@ public sealed class LambdaHandlerTests(LambdaWorld world)
         Assert.Equal(world.Gemini.Caption, (string?)image["caption"]!["text"]);
         Assert.Equal("gemini", (string?)image["caption"]!["provider"]);
         // The key came from the secrets extension and went to Gemini in its header only.
-        var request = Assert.Single(world.Gemini.Requests, r => r.Body.Length > 0);
-        Assert.Equal(LambdaWorld.GeminiKey, request.Header("x-goog-api-key"));
+        Assert.NotEmpty(world.Gemini.Requests);
+        Assert.All(world.Gemini.Requests, r => Assert.Equal(LambdaWorld.GeminiKey, r.Header("x-goog-api-key")));
         // libvips came with the package (NetVips.Native.linux-x64): Amazon Linux 2023 has none.
         Assert.True(File.Exists(Path.Combine(await LambdaPackage.FolderAsync(), "libvips.so.42")));
     }

@@ -54,6 +54,28 @@ public sealed class SqsEventBusTests(LambdaWorld world)
     }
 
     [ServicesFact("ANNOTATOR_TEST_MYSQL", "ANNOTATOR_TEST_S3")]
+    public async Task A_recaption_asked_on_a_web_node_reaches_the_caption_queue_and_the_function_captions_again()
+    {
+        await using var sqs = await FakeSqs.StartAsync();
+        await using var web = await StartWebOnSqsAsync(world, sqs);
+        var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var key = $"raw/{id}.jpg";
+        var upload = await WaitForMessageAsync(sqs, "annotator-caption", key);
+        world.Gemini.Caption = "The first caption of a photo in a Lambda test.";
+        Assert.Empty((await LambdaPackage.InvokeAsync(LambdaPackage.Annotation, SampleEvents.Batch(SampleEvents.Record(upload)), world.Environment(LambdaPackage.Annotation))).FailedItems);
+
+        using var accepted = await web.Client.PostAsync($"api/images/{id}/recaption", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (sqs.Messages("annotator-caption").Count(m => m.Contains($"\"{key}\"")) < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var recaption = sqs.Messages("annotator-caption").Where(m => m.Contains($"\"{key}\"")).Skip(1).First();
+        world.Gemini.Caption = "The second caption of a photo in a Lambda test.";
+        Assert.Empty((await LambdaPackage.InvokeAsync(LambdaPackage.Annotation, SampleEvents.Batch(SampleEvents.Record(recaption)), world.Environment(LambdaPackage.Annotation))).FailedItems);
+
+        Assert.Equal("The second caption of a photo in a Lambda test.", (string?)(await web.Client.GetImageAsync(id))!["caption"]!["text"]);
+    }
+
+    [ServicesFact("ANNOTATOR_TEST_MYSQL", "ANNOTATOR_TEST_S3")]
     public async Task A_message_sqs_refuses_stays_in_the_outbox_and_is_sent_again()
     {
         await using var sqs = await FakeSqs.StartAsync();
