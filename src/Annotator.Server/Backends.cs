@@ -5,6 +5,7 @@ using Annotator.Catalog.Sqlite;
 using Annotator.Events;
 using Annotator.Events.InProcess;
 using Annotator.Events.RabbitMq;
+using Annotator.Events.Sqs;
 using Annotator.Storage;
 using Annotator.Storage.FileSystem;
 using Annotator.Storage.S3;
@@ -34,6 +35,8 @@ public static class Backends
     {
         ["inprocess"] = (services, _) => services.AddInProcessEventBus(),
         ["rabbitmq"] = (services, configuration) => services.AddRabbitMqEventBus(configuration),
+        // The AWS shape's web tier: the functions run on Lambda from these queues (deploy/aws).
+        ["sqs"] = (services, configuration) => services.AddSqsEventBus(configuration),
     };
 
     public static IServiceCollection AddBackends(this IServiceCollection services, IConfiguration configuration)

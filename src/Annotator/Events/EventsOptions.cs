@@ -7,7 +7,7 @@ public sealed class EventsOptions
 {
     public const string Section = "Annotator:Events";
 
-    /// <summary>The transport: <c>inprocess</c> (the catalog's database is the queue) or <c>rabbitmq</c>.</summary>
+    /// <summary>The transport: <c>inprocess</c> (the catalog's database is the queue), <c>rabbitmq</c>, or <c>sqs</c> (AWS: the functions on Lambda).</summary>
     public string Provider { get; set; } = "inprocess";
 
     /// <summary>Deliveries of one event to one function that may throw before it becomes a dead letter.</summary>
