@@ -50,7 +50,9 @@ public sealed class VipsThumbnailer : IThumbnailer
         // No output_profile here: asking thumbnail for one colour-manages every image, even those
         // without a profile, and costs five times the decode. Only embedded profiles need converting,
         // and that is done after the shrink, on few pixels.
-        var image = Image.ThumbnailStream(original, edge, height: edge, size: Enums.Size.Down, failOn: Enums.FailOn.Error);
+        var image = IsHeicLibvipsCannotDecode(original)
+            ? Shrunk(HeicDecoder.Decode(original), edge)
+            : Image.ThumbnailStream(original, edge, height: edge, size: Enums.Size.Down, failOn: Enums.FailOn.Error);
         try
         {
             if (image.Contains("icc-profile-data")) image = Replace(image, image.IccTransform("srgb", embedded: true, intent: Enums.Intent.Perceptual));
@@ -68,6 +70,31 @@ public sealed class VipsThumbnailer : IThumbnailer
             throw;
         }
     }
+
+    private static bool IsHeicLibvipsCannotDecode(Stream original)
+    {
+        if (VipsFormatSupport.VipsDecodesHeic) return false;
+        Span<byte> start = stackalloc byte[8];
+        var isoMedia = original.ReadAtLeast(start, 8, throwOnEndOfStream: false) == 8 && start[4..].SequenceEqual("ftyp"u8);
+        original.Position = 0;
+        if (!isoMedia) return false;
+        // AVIF shares the container (and often the brands): the primary image's codec tells them apart.
+        try
+        {
+            return Images.ImageInspector.Inspect(original, long.MaxValue).Format == Images.ImageFormat.Heic;
+        }
+        catch (Images.ImageRejectedException e)
+        {
+            throw new ImageDecodeException(e.Message, e); // damaged since its upload was checked: say how
+        }
+        finally
+        {
+            original.Position = 0;
+        }
+    }
+
+    private static Image Shrunk(Image image, int edge) =>
+        Math.Max(image.Width, image.Height) <= edge ? image : Replace(image, image.ThumbnailImage(edge, height: edge, size: Enums.Size.Down));
 
     private static Image Replace(Image old, Image next)
     {

@@ -27,4 +27,20 @@ public sealed class UploadPipelineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
         Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task An_iphone_heic_photo_is_thumbnailed_upright_and_downloadable_as_uploaded()
+    {
+        var created = await _server.Client.UploadImageAsync(TestData.Image("phone-iphone13.heic"));
+        Assert.Equal("image/heic", (string?)created["contentType"]);
+
+        var image = await _server.Client.WaitUntilFinishedAsync(created.Id(), TimeSpan.FromMinutes(2));
+
+        Assert.Equal("done", (string?)image["state"]);
+        using var thumbnail = await _server.Client.GetAsync((string)image["thumbnail"]!["url"]!);
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
+        using var original = await _server.Client.GetAsync((string)image["originalUrl"]!);
+        Assert.Equal(await File.ReadAllBytesAsync(TestData.Image("phone-iphone13.heic")), await original.Content.ReadAsByteArrayAsync());
+    }
 }

@@ -47,6 +47,32 @@ public sealed class VipsThumbnailerTests
     }
 
     [Fact]
+    public void An_iphone_heic_comes_out_upright_in_srgb_without_metadata()
+    {
+        var set = Thumbnails(TestData.Image("phone-iphone13.heic")); // 3024×4032, Display P3, EXIF and all
+
+        Assert.Equal((192, 256), (set.Thumbnail.Width, set.Thumbnail.Height));
+        Assert.Equal((1080, 1440), (set.Preview.Width, set.Preview.Height));
+        foreach (var encoded in new[] { set.Thumbnail, set.Preview })
+        {
+            using var image = Image.NewFromBuffer(encoded.Bytes);
+            Assert.Equal(Enums.Interpretation.Srgb, image.Interpretation);
+            Assert.DoesNotContain(image.GetFields(), f => f.StartsWith("exif", StringComparison.Ordinal) || f == "xmp-data" || f == "icc-profile-data");
+        }
+    }
+
+    [Fact]
+    public async Task A_truncated_heic_fails_with_the_reason()
+    {
+        var heic = await File.ReadAllBytesAsync(TestData.Image("phone-iphone13.heic"));
+
+        var failure = await Assert.ThrowsAsync<ImageDecodeException>(() =>
+            _thumbnailer.CreateThumbnailsAsync(new MemoryStream(heic[..(heic.Length / 2)]), 0, CancellationToken.None));
+
+        Assert.StartsWith("the HEIC is truncated: ", failure.Message);
+    }
+
+    [Fact]
     public void A_portrait_with_orientation_6_comes_out_taller_than_wide()
     {
         var set = Thumbnails(TestData.Image("exif-portrait-6.jpg"));
