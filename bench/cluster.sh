@@ -4,7 +4,8 @@
 #   bench/cluster.sh [gallery|e2e|all]
 # gallery: with each of WEB_SIZES ("1 3") web nodes (2 workers): GALLERY_COUNT (200) uploads of a ~250 KB photo,
 #          processed; then ab -n 40000 -c 100 through nginx on the page / and on GET /api/images (the admin's token),
-#          each web node's CPU seconds; the cluster down, then the ceiling with the same body sizes
+#          each web node's CPU seconds; the same two on web1 without nginx; the cluster down, then the ceiling with the
+#          same body sizes
 # e2e:     with each of WORKER_SIZES ("1 2 3") workers and E2E_WEB (1) web node: E2E_COUNT (2,000) real photos
 #          (the mix of load.sh e2e) through nginx at c=20 until all are done: images/s; which worker finished each
 #          thumbnail and caption (MariaDB's general log: the lease owner of each finishing statement); per image,
@@ -91,6 +92,10 @@ part_gallery() {
     figure_sized "gallery page /, c=100" "$url/"
     figure_sized "GET /api/images, c=100" "$url/api/images"
     echo "CPU: $(cpu_since "$work/cpu")"
+    # The same on web1 without nginx: what the proxy's hop costs, in the same minute.
+    local direct; direct=http://127.0.0.1:$(cat "$ANNOTATOR_CLUSTER_DIR/web1.port")
+    figure_sized "web1 direct: page /, c=100" "$direct/"
+    figure_sized "web1 direct: /api/images" "$direct/api/images"
     cluster_down
     echo "-- ceiling (bare ASP.NET Core, same sizes) (load $(load_average))"
     "$ceiling" "$page_bytes" "$json_bytes" 2>&1 | sed 's/^/ceiling /'
