@@ -72,7 +72,7 @@ part_uploads() {
 
 part_e2e() {
   start_nodes
-  local photos; mapfile -t photos < <(ls "$testdata"/images/*.{jpg,png,webp,gif,tiff,avif} | grep -v heic)
+  local photos; mapfile -t photos < <(real_photos)
   echo "-- end to end: $count uploads cycling through ${#photos[@]} real photos (80 KB to 4.4 MB, up to 20 MP), c=20 (load $(load_average))"
   # A page on the web node, as a browser keeps it open: every image event it gets, stamped on arrival.
   python3 -u bench/lib/feed_delay.py "$url/api/events" >"$work/feed.out" 2>&1 &
@@ -83,8 +83,7 @@ part_e2e() {
   done
   local t0 t1 t2; t0=$(now)
   cpu_snapshot "$work/cpu"
-  for i in $(seq 0 $((count - 1))); do echo "${photos[$((i % ${#photos[@]}))]}"; done |
-    xargs -P 20 -I{} curl -fs "${auth[@]}" -o /dev/null -F "file=@{}" "$url/api/images"
+  upload_cycling "$count" "${photos[@]}"
   t1=$(now)
   wait_all_done >/dev/null
   t2=$(now)
@@ -131,16 +130,7 @@ part_cost() {
     catalog_counters >"$work/c2"
     local run; run=$(echo "$(now) - $t1" | bc)
     echo "catalog per image ($CATALOG counters; idle nodes measured over ${idle%.*} s and taken out for the ${run%.*} s from then to the last reading):"
-    awk -v n="$cost_count" -v idle="$idle" -v run="$run" '
-      FILENAME ~ /c0$/ { a[$1] = $2 } FILENAME ~ /c1$/ { b[$1] = $2 } FILENAME ~ /c2$/ { c[$1] = $2; order[++k] = $1 }
-      END {
-        printf "  %-28s %10s %10s %10s\n", "counter", "per image", "gross", "idle/s"
-        for (i = 1; i <= k; i++) {
-          name = order[i]; if (name == "log_bytes" || a[name] + b[name] + c[name] == 0) continue
-          rate = (b[name] - a[name]) / idle; gross = c[name] - b[name]
-          printf "  %-28s %10.1f %10.1f %10.1f\n", name, (gross - rate * run) / n, gross / n, rate
-        }
-      }' "$work/c0" "$work/c1" "$work/c2"
+    per_image "$cost_count" "$idle" "$run" "$work/c0" "$work/c1" "$work/c2"
     if [ "$CATALOG" = postgres ]; then
       echo "statements per image in the same ${run%.*} s, by what they are (gross: idle polls included):"
       statement_mix "$(awk '$1 == "log_bytes" { print $2 }' "$work/c1")" "$(awk '$1 == "log_bytes" { print $2 }' "$work/c2")" "$cost_count"

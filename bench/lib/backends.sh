@@ -124,6 +124,22 @@ catalog_counters() {
   esac
 }
 
+# per_image N IDLE RUN C0 C1 C2: a table of each counter per image, from three readings (catalog_counters, or any
+# "name value" lines): C0 and C1 IDLE seconds apart with the nodes idle, C2 RUN seconds after C1 with N images done
+# in between; the idle rate is taken out ("per image"), "gross" keeps it.
+per_image() {
+  awk -v n="$1" -v idle="$2" -v run="$3" '
+    FILENAME == ARGV[1] { a[$1] = $2 } FILENAME == ARGV[2] { b[$1] = $2 } FILENAME == ARGV[3] { c[$1] = $2; order[++k] = $1 }
+    END {
+      printf "  %-28s %10s %10s %10s\n", "counter", "per image", "gross", "idle/s"
+      for (i = 1; i <= k; i++) {
+        name = order[i]; if (name == "log_bytes" || a[name] + b[name] + c[name] == 0) continue
+        rate = (b[name] - a[name]) / idle; gross = c[name] - b[name]
+        printf "  %-28s %10.1f %10.1f %10.1f\n", name, (gross - rate * run) / n, gross / n, rate
+      }
+    }' "$4" "$5" "$6"
+}
+
 analyze_catalog() { # statistics for the planner on every table of the run's database (not logged; before any reading)
   case $CATALOG in
     postgres) PGOPTIONS="-c log_statement=none" pg -d "$db" -c "ANALYZE" ;;

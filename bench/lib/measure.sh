@@ -46,6 +46,16 @@ wait_all_done() { # [poll interval, 0.2 s] -> seconds waited until no image is p
   echo "$(now) - $t0" | bc
 }
 
+# real_photos: the test data's real photos that this build decodes (every format but HEIC), one path a line.
+real_photos() { ls "$testdata"/images/*.{jpg,png,webp,gif,tiff,avif} | grep -v heic; }
+
+# upload_cycling COUNT PHOTO...: COUNT uploads to $url at c=20 (curl, one request each), cycling through the photos.
+upload_cycling() {
+  local n=$1 i; shift
+  for i in $(seq 0 $((n - 1))); do echo "${@:$((i % $# + 1)):1}"; done |
+    xargs -P 20 -I{} curl -fs "${auth[@]}" -o /dev/null -F "file=@{}" "$url/api/images"
+}
+
 failed_count() { curl -fs "${auth[@]}" "$url/api/images?state=failed&limit=200" | grep -o '"id"' | wc -l; }
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
