@@ -245,6 +245,41 @@ public sealed class PostgresImageCatalog(
         return row?.ToJob();
     }
 
+    public async Task<ReviewResult> ReviewAsync(ImageId id, Review review, AuditEntry? audit, CancellationToken cancellationToken) =>
+        await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            var args = ReviewSql.Values(id.ToString(), review, now);
+            if (await connection.ExecuteAsync(new CommandDefinition(ReviewSql.Update(review), args, transaction, cancellationToken: cancellationToken)) == 0)
+                return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                        "SELECT EXISTS (SELECT 1 FROM images WHERE id = @id)", args, transaction, cancellationToken: cancellationToken))
+                    ? new ReviewResult(ReviewOutcome.NoPrediction, null)
+                    : new ReviewResult(ReviewOutcome.NotFound, null);
+            if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, cancellationToken);
+            await ChangedAsync(connection, transaction, [id.ToString()], now, cancellationToken);
+            var row = await connection.QuerySingleAsync<ImageRow>(new CommandDefinition(
+                $"SELECT {ImageRow.Columns} FROM images WHERE id = @id", args, transaction, cancellationToken: cancellationToken));
+            return new ReviewResult(ReviewOutcome.Stored, row.ToRecord());
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ImageId>> AcceptAllAsync(IReadOnlyCollection<ImageId> ids, Reviewer by, AuditEntry? audit, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var now = Now();
+        var accepted = await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var done = (await connection.QueryAsync<string>(new CommandDefinition(
+                $"UPDATE images SET {ReviewSql.Accept} WHERE id = ANY(@ids) AND {ReviewSql.Acceptable} RETURNING id",
+                new { ids = ids.Select(i => i.ToString()).ToArray(), byId = by.Id, byName = by.Name, now }, transaction,
+                cancellationToken: cancellationToken))).ToArray();
+            if (audit is not null && done.Length > 0)
+                await AuditInsert.RunAsync(connection, transaction, audit with { Detail = $"{done.Length} image(s)" }, cancellationToken);
+            await ChangedAsync(connection, transaction, done, now, cancellationToken);
+            return done;
+        }, cancellationToken);
+        return [.. accepted.Select(ImageRow.ParseId)];
+    }
+
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
     {
         var row = await dataSource.WriteAsync(async (connection, transaction) =>

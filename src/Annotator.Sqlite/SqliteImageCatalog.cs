@@ -217,6 +217,35 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         return row?.ToJob();
     }
 
+    public async Task<ReviewResult> ReviewAsync(ImageId id, Review review, AuditEntry? audit, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            var now = Now();
+            if (connection.Execute(ReviewSql.Update(review), ReviewSql.Values(id.ToString(), review, now), transaction) == 0)
+                return Get(connection, transaction, id.ToString()) is null
+                    ? new ReviewResult(ReviewOutcome.NotFound, null)
+                    : new ReviewResult(ReviewOutcome.NoPrediction, null);
+            if (audit is not null) AuditInsert.Run(connection, transaction, audit);
+            Changed(connection, transaction, id.ToString(), now);
+            return new ReviewResult(ReviewOutcome.Stored, Get(connection, transaction, id.ToString()));
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ImageId>> AcceptAllAsync(IReadOnlyCollection<ImageId> ids, Reviewer by, AuditEntry? audit, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var now = Now();
+        var accepted = await database.WriteAsync((connection, transaction) =>
+        {
+            var done = connection.Query<string>(
+                $"UPDATE images SET {ReviewSql.Accept} WHERE id IN @ids AND {ReviewSql.Acceptable} RETURNING id",
+                new { ids = ids.Select(i => i.ToString()).ToArray(), byId = by.Id, byName = by.Name, now }, transaction).AsList();
+            if (audit is not null && done.Count > 0) AuditInsert.Run(connection, transaction, audit with { Detail = $"{done.Count} image(s)" });
+            foreach (var id in done) Changed(connection, transaction, id, now);
+            return done;
+        }, cancellationToken);
+        return [.. accepted.Select(ImageRow.ParseId)];
+    }
+
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)
     {
         var row = await database.WriteAsync((connection, transaction) =>

@@ -16,11 +16,22 @@ public static class ImageFilter
 
     /// <summary>
     /// A gallery page's query on every engine: <paramref name="where"/> (the engine's search and state conditions)
-    /// narrowed to one uploader ("my uploads") and to ids before the cursor, newest first, one row more than the limit
+    /// narrowed by review state, by the prediction's provider and model, to one uploader ("my uploads") and to ids before the cursor, newest first, one row more than the limit
     /// (<see cref="ImageRow.Page"/> tells a next page by it). The parameters it needs go to <paramref name="parameter"/>.
     /// </summary>
     public static string PageSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
+        if (query.Review is { } review) where.Add(ReviewCondition(review));
+        if (query.Provider is { } provider)
+        {
+            where.Add("caption_provider = @provider");
+            parameter("provider", provider);
+        }
+        if (query.Model is { } model)
+        {
+            where.Add("caption_model = @model");
+            parameter("model", model);
+        }
         if (query.UploaderId is { } uploader)
         {
             where.Add("uploader_id = @uploader");
@@ -33,6 +44,15 @@ public static class ImageFilter
         }
         parameter("limit", query.Limit + 1);
         return $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+    }
+
+    /// <summary>The review states <paramref name="filter"/> takes, as one condition; none taken matches nothing.</summary>
+    public static string ReviewCondition(ReviewFilter filter)
+    {
+        var any = new List<string>();
+        if (filter.Unreviewed) any.Add("annotation_status IS NULL");
+        if (filter.Statuses.Count > 0) any.Add($"annotation_status IN ({string.Join(", ", filter.Statuses.Order().Select(s => $"'{s.Name()}'"))})");
+        return any.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any) + ")";
     }
 
     /// <summary>The conditions, all of which must hold, as a WHERE clause; nothing when there are none.</summary>
