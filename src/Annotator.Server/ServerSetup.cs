@@ -133,6 +133,7 @@ public static class ServerSetup
         app.MapAuditApi();
         app.MapImagesApi();
         app.MapRecaptionsApi();
+        app.MapAnnotationsApi();
         app.MapEventsApi();
         app.MapDeadLettersApi();
         app.MapOpenApi().RequireAuthorization(Rights.Read);

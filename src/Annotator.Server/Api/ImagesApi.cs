@@ -32,7 +32,8 @@ public static class ImagesApi
             .DisableAntiforgery();
 
         images.MapGet("/", ListAsync).RequireAuthorization(Rights.Read)
-            .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names")
+            .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names; "
+                + "review (unreviewed, accepted, edited, rejected, comma-separated), provider and model filter by review and by the prediction's maker")
             .CacheOutput(ListCachePolicy.Instance);
 
         images.MapGet("/{id}", GetAsync).RequireAuthorization(Rights.Read).WithSummary("One image with its processing states, caption and EXIF facts");
@@ -49,7 +50,8 @@ public static class ImagesApi
 
     private static async Task<Results<Ok<ImageListDto>, ProblemHttpResult>> ListAsync(
         IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken,
-        string? cursor = null, int? limit = null, string? q = null, string? state = null, bool mine = false)
+        string? cursor = null, int? limit = null, string? q = null, string? state = null, bool mine = false,
+        string? review = null, string? provider = null, string? model = null)
     {
         ImageId? before = null;
         if (!string.IsNullOrEmpty(cursor))
@@ -65,8 +67,13 @@ public static class ImagesApi
             wanted = parsed;
         }
         if (q is { Length: > 200 }) return Problems.BadRequest("q is longer than 200 characters");
+        if (!ReviewFilter.TryParse(review, out var reviewed, out var badReview))
+            return Problems.BadRequest($"review '{badReview}' is not one of {ReviewFilter.Names} (a comma-separated list)");
+        if (provider is { Length: > 100 } || model is { Length: > 200 }) return Problems.BadRequest("provider or model is too long");
 
-        var page = await catalog.ListAsync(new ImageQuery(before, limit ?? DefaultLimit, q, wanted, mine ? context.User.UserId() : null), cancellationToken);
+        var page = await catalog.ListAsync(new ImageQuery(
+            before, limit ?? DefaultLimit, q, wanted, mine ? context.User.UserId() : null, reviewed,
+            string.IsNullOrWhiteSpace(provider) ? null : provider.Trim(), string.IsNullOrWhiteSpace(model) ? null : model.Trim()), cancellationToken);
         return TypedResults.Ok(new ImageListDto([.. page.Items.Select(ImageDto.From)], page.Next?.ToString()));
     }
 
