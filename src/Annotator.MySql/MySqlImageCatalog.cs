@@ -64,6 +64,15 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         return ImageRow.Page(rows, query.Limit);
     }
 
+    public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
+        var sql = ImageFilter.CountSql(query, where, (name, value) => parameters.Add(name, value));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
     private async Task<List<string>> FilterAsync(string? search, WorkState? state, DynamicParameters parameters, CancellationToken cancellationToken)
     {

@@ -58,6 +58,14 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         return ImageRow.Page(rows, query.Limit);
     }
 
+    public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value));
+        using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
     private static List<string> Filter(string? search, WorkState? state, DynamicParameters parameters)
     {

@@ -29,6 +29,7 @@ public sealed class ReviewApiTests(ServerFixture fixture) : IClassFixture<Server
         var id = await CaptionedAsync("review-edit.jpg");
         Assert.Null((await Client.GetImageAsync(id))!["annotation"]);
         Assert.Contains(id, await ListAsync("review=unreviewed"));
+        var unreviewed = (long)JsonNode.Parse(await Client.GetStringAsync("api/images/count?review=unreviewed"))!["count"]!;
         using var events = fixture.Server.NewClient(Timeout.InfiniteTimeSpan);
         using var stream = await events.GetAsync("api/events", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
@@ -44,6 +45,7 @@ public sealed class ReviewApiTests(ServerFixture fixture) : IClassFixture<Server
         Assert.NotNull((string?)image["caption"]!["captionedAt"]);
         Assert.Contains(id, await ListAsync("review=edited"));
         Assert.DoesNotContain(id, await ListAsync("review=unreviewed,accepted"));
+        Assert.Equal(unreviewed - 1, (long)JsonNode.Parse(await Client.GetStringAsync("api/images/count?review=unreviewed"))!["count"]!);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         JsonNode? live = null;

@@ -22,6 +22,9 @@ public interface IImageCatalog : IReachable
 
     Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken);
 
+    /// <summary>How many images <paramref name="query"/> takes in all; its cursor and limit are ignored.</summary>
+    Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken);
+
     /// <summary>
     /// Claims <paramref name="work"/> for <paramref name="lease"/>'s owner and counts the attempt: when it is pending,
     /// or processing under a claim that expired (its owner died) or is the owner's own. The attempt that would go

@@ -16,6 +16,7 @@ public static class AccessMatrix
     [
         new("GET", "/api/images", "api/images", Rights.Read),
         new("POST", "/api/images", "api/images", Rights.Upload),
+        new("GET", "/api/images/count", "api/images/count", Rights.Read),
         new("GET", "/api/images/{id}", $"api/images/{AnyImage}", Rights.Read),
         new("POST", "/api/images/{id}/retry", $"api/images/{AnyImage}/retry", Rights.Write),
         new("POST", "/api/images/{id}/recaption", $"api/images/{AnyImage}/recaption", Rights.Write),

@@ -16,10 +16,30 @@ public static class ImageFilter
 
     /// <summary>
     /// A gallery page's query on every engine: <paramref name="where"/> (the engine's search and state conditions)
-    /// narrowed by review state, by the prediction's provider and model, to one uploader ("my uploads") and to ids before the cursor, newest first, one row more than the limit
+    /// narrowed as <see cref="Narrow"/> does and to ids before the cursor, newest first, one row more than the limit
     /// (<see cref="ImageRow.Page"/> tells a next page by it). The parameters it needs go to <paramref name="parameter"/>.
     /// </summary>
     public static string PageSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
+    {
+        Narrow(query, where, parameter);
+        if (query.Before is { } before)
+        {
+            where.Add("id < @before");
+            parameter("before", before.ToString());
+        }
+        parameter("limit", query.Limit + 1);
+        return $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+    }
+
+    /// <summary>How many images the query takes in all, cursor and limit aside (the review queue's "left").</summary>
+    public static string CountSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
+    {
+        Narrow(query, where, parameter);
+        return $"SELECT count(*) FROM images {Where(where)}";
+    }
+
+    /// <summary>Adds the conditions every engine writes alike: review state, the prediction's provider and model, one uploader ("my uploads").</summary>
+    private static void Narrow(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
         if (query.Review is { } review) where.Add(ReviewCondition(review));
         if (query.Provider is { } provider)
@@ -37,13 +57,6 @@ public static class ImageFilter
             where.Add("uploader_id = @uploader");
             parameter("uploader", uploader);
         }
-        if (query.Before is { } before)
-        {
-            where.Add("id < @before");
-            parameter("before", before.ToString());
-        }
-        parameter("limit", query.Limit + 1);
-        return $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
     }
 
     /// <summary>The review states <paramref name="filter"/> takes, as one condition; none taken matches nothing.</summary>

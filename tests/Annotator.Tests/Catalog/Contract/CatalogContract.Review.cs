@@ -118,6 +118,9 @@ public abstract partial class CatalogContract
         Assert.Equal([other.Id], await ListReviewAsync("unreviewed", provider: "gemini", model: "gemini-2.5-flash"));
         Assert.Empty(await ListReviewAsync("unreviewed", model: "no-such-model"));
         Assert.Empty(await ListReviewAsync(","));
+        Assert.True(ReviewFilter.TryParse("unreviewed", out var filter, out _));
+        Assert.Equal(2, await Catalog.CountAsync(new ImageQuery(null, 1, null, null, Review: filter), CancellationToken.None));
+        Assert.Equal(1, await Catalog.CountAsync(new ImageQuery(null, 1, "o", null, Review: filter, Provider: "gemini"), CancellationToken.None));
     }
 
     [ContractFact]
