@@ -134,6 +134,7 @@ public static class ServerSetup
         app.MapImagesApi();
         app.MapRecaptionsApi();
         app.MapAnnotationsApi();
+        app.MapExportsApi();
         app.MapEventsApi();
         app.MapDeadLettersApi();
         app.MapOpenApi().RequireAuthorization(Rights.Read);
