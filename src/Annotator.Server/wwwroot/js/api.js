@@ -197,6 +197,19 @@ export function reviewImage(id, review) {
   return request('PUT', `/api/images/${encodeURIComponent(id)}/annotation`, { json: review });
 }
 
+/**
+ * Starts a dataset export: `{ format, q?, review?, split?: { train, validation, test }, maxEdge?, metadata? }`;
+ * resolves to the job (`{ id, state, total, done, progress, url, downloadUrl }`).
+ */
+export function startExport(body) {
+  return request('POST', '/api/exports', { json: body });
+}
+
+/** An export's progress, or null when the server does not know it. */
+export function getExport(id, signal) {
+  return request('GET', `/api/exports/${encodeURIComponent(id)}`, { signal, allowNotFound: true });
+}
+
 /** Accepts the predictions of the unreviewed images among `ids`: `{ accepted: [id…], skipped }`. */
 export function acceptImages(ids) {
   return request('POST', '/api/annotations/accept', { json: { ids } });

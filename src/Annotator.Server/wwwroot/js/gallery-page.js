@@ -8,22 +8,26 @@ import { RecaptionJobPanel } from './recaption-job.js';
 import { showAccount } from './account-header.js';
 import { can } from './session.js';
 import { acceptImages } from './api.js';
+import { ExportPanel } from './export-panel.js';
 
 const $ = id => document.getElementById(id);
 
 let recaptions = null;
+let exports = null;
 const gallery = new Gallery({
   grid: $('grid'),
   status: $('gallery-status'),
   more: $('load-more'),
   onChange: () => {
     recaptions?.refreshScope();
+    exports?.refreshScope();
     showSelection();
   },
 });
 // "Re-caption these results": what the gallery shows is what a new job re-captions.
 recaptions = new RecaptionJobPanel(() => ({ ...gallery.query, count: gallery.count, complete: gallery.complete, loaded: gallery.loaded }));
 recaptions.resume();
+exports = new ExportPanel(() => ({ q: gallery.query.q, review: gallery.query.review }));
 
 const uploads = new UploadQueue({
   container: $('uploads'),
