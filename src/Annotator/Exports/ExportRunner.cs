@@ -17,11 +17,29 @@ public sealed class ExportRunner(IImageCatalog catalog, ExportWriter writer, Exp
 
     private readonly ConcurrentDictionary<string, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
+    private int _taken; // places taken, by running exports and by those being started
 
     /// <summary>Starts an export; null when this node already runs <see cref="MaxRunning"/>.</summary>
     public async Task<ExportJob?> StartAsync(ExportRequest request, string? byId, string? byName, CancellationToken cancellationToken)
     {
-        if (_running.Count >= MaxRunning) return null;
+        if (Interlocked.Increment(ref _taken) > MaxRunning)
+        {
+            Interlocked.Decrement(ref _taken);
+            return null;
+        }
+        try
+        {
+            return await LaunchAsync(request, byId, byName, cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _taken);
+            throw;
+        }
+    }
+
+    private async Task<ExportJob> LaunchAsync(ExportRequest request, string? byId, string? byName, CancellationToken cancellationToken)
+    {
         var total = await catalog.CountAsync(new ImageQuery(null, 1, request.Search, null, Review: request.Review), cancellationToken);
         var now = time.GetUtcNow();
         var job = new ExportJob(
@@ -42,6 +60,7 @@ public sealed class ExportRunner(IImageCatalog catalog, ExportWriter writer, Exp
             finally
             {
                 _running.TryRemove(job.Id, out _);
+                Interlocked.Decrement(ref _taken);
             }
         }, CancellationToken.None);
         return job;
