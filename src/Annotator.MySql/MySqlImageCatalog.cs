@@ -160,8 +160,9 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         await database.WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
-            var args = ReviewSql.Values(id.ToString(), review, now);
-            if (await connection.ExecuteAsync(ReviewSql.Update(review), args, transaction) == 0)
+            var args = new DynamicParameters(ReviewSql.Values(id.ToString(), review, now));
+            args.Add("searchAnnotation", SearchWords.Stored(ReviewSql.SearchedTexts(review)));
+            if (await connection.ExecuteAsync(ReviewSql.Update(review, ", search_annotation = @searchAnnotation"), args, transaction) == 0)
                 return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @id", args, transaction) == 0
                     ? new ReviewResult(ReviewOutcome.NotFound, null)
                     : new ReviewResult(ReviewOutcome.NoPrediction, null);
@@ -182,7 +183,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
                 $"SELECT id FROM images WHERE id IN @ids AND {ReviewSql.Acceptable} ORDER BY id FOR UPDATE",
                 new { ids = ids.Select(i => i.ToString()).ToArray() }, transaction)).AsList();
             if (taken.Count == 0) return taken;
-            await connection.ExecuteAsync($"UPDATE images SET {ReviewSql.Accept} WHERE id IN @taken",
+            await connection.ExecuteAsync($"UPDATE images SET {ReviewSql.Accept}, search_annotation = NULL WHERE id IN @taken",
                 new { taken, byId = by.Id, byName = by.Name, now }, transaction);
             if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit with { Detail = $"{taken.Count} image(s)" }, CancellationToken.None);
             await FeedVersions.AppendAsync(connection, transaction, taken, now);

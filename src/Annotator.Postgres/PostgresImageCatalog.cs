@@ -257,8 +257,10 @@ public sealed class PostgresImageCatalog(
         await dataSource.WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
-            var args = ReviewSql.Values(id.ToString(), review, now);
-            if (await connection.ExecuteAsync(new CommandDefinition(ReviewSql.Update(review), args, transaction, cancellationToken: cancellationToken)) == 0)
+            var args = new DynamicParameters(ReviewSql.Values(id.ToString(), review, now));
+            args.Add("searchAnnotation", SearchWords.Of(ReviewSql.SearchedTexts(review)));
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                    ReviewSql.Update(review, ", search_annotation = @searchAnnotation"), args, transaction, cancellationToken: cancellationToken)) == 0)
                 return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                         "SELECT EXISTS (SELECT 1 FROM images WHERE id = @id)", args, transaction, cancellationToken: cancellationToken))
                     ? new ReviewResult(ReviewOutcome.NoPrediction, null)
@@ -277,7 +279,7 @@ public sealed class PostgresImageCatalog(
         var accepted = await dataSource.WriteAsync(async (connection, transaction) =>
         {
             var done = (await connection.QueryAsync<string>(new CommandDefinition(
-                $"UPDATE images SET {ReviewSql.Accept} WHERE id = ANY(@ids) AND {ReviewSql.Acceptable} RETURNING id",
+                $"UPDATE images SET {ReviewSql.Accept}, search_annotation = '' WHERE id = ANY(@ids) AND {ReviewSql.Acceptable} RETURNING id",
                 new { ids = ids.Select(i => i.ToString()).ToArray(), byId = by.Id, byName = by.Name, now }, transaction,
                 cancellationToken: cancellationToken))).ToArray();
             if (audit is not null && done.Length > 0)

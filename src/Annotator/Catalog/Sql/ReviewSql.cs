@@ -22,14 +22,21 @@ public static class ReviewSql
         annotation_status = 'rejected', annotation_text = NULL, annotation_tags = NULL, annotation_reason = @reason, {Who}
         """;
 
-    /// <summary>The one-image UPDATE of <paramref name="review"/>.</summary>
-    public static string Update(Review review) => review.Status switch
+    /// <summary>The one-image UPDATE of <paramref name="review"/>; an engine that stores search words adds its own SET (<paramref name="more"/>).</summary>
+    public static string Update(Review review, string more = "") => review.Status switch
     {
-        ReviewStatus.Accepted => $"UPDATE images SET {Accept} WHERE id = @id AND caption_text IS NOT NULL",
-        ReviewStatus.Edited => $"UPDATE images SET {Edit} WHERE id = @id",
-        ReviewStatus.Rejected => $"UPDATE images SET {Reject} WHERE id = @id",
+        ReviewStatus.Accepted => $"UPDATE images SET {Accept}{more} WHERE id = @id AND caption_text IS NOT NULL",
+        ReviewStatus.Edited => $"UPDATE images SET {Edit}{more} WHERE id = @id",
+        ReviewStatus.Rejected => $"UPDATE images SET {Reject}{more} WHERE id = @id",
         _ => throw new ArgumentOutOfRangeException(nameof(review)),
     };
+
+    /// <summary>
+    /// What search should find of a review beyond the prediction: an edit's text and tags (when it gives no tags it
+    /// keeps the prediction's, whose words search has already). An acceptance copies the prediction; a rejection has none.
+    /// </summary>
+    public static IEnumerable<string?> SearchedTexts(Review review) =>
+        review.Status == ReviewStatus.Edited ? [review.Text, .. review.Tags ?? []] : [];
 
     /// <summary>The parameters of <see cref="Update"/> for one image.</summary>
     public static object Values(string id, Review review, long now) => new

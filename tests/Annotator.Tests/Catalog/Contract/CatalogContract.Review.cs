@@ -124,6 +124,24 @@ public abstract partial class CatalogContract
     }
 
     [ContractFact]
+    public async Task Search_finds_an_edited_caption_by_the_persons_words_until_a_new_review_replaces_them()
+    {
+        var image = await AddAsync("IMG_0001.jpg");
+        await CaptionAsync(image.Id, CaptionOf("A dog on a beach.", "dog"));
+        async Task<bool> FoundAsync(string search) =>
+            (await Catalog.ListAsync(new ImageQuery(null, 10, search, null), CancellationToken.None)).Items.Any(i => i.Id == image.Id);
+
+        await ReviewAsync(image.Id, ReviewStatus.Edited, "Zwei Möwen über dem Hafen.", ["harbour"]);
+
+        Assert.True(await FoundAsync("möwen"));
+        Assert.True(await FoundAsync("Hafen harb"));
+        Assert.True(await FoundAsync("dog")); // the prediction is still searched
+        await ReviewAsync(image.Id, ReviewStatus.Rejected);
+        Assert.False(await FoundAsync("möwen"));
+        Assert.True(await FoundAsync("beach"));
+    }
+
+    [ContractFact]
     public async Task A_bulk_acceptance_takes_only_unreviewed_images_with_a_prediction_atomically_with_one_change_each()
     {
         var a = await AddAsync("a.jpg");
