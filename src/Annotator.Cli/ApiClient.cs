@@ -47,9 +47,19 @@ public sealed class ApiClient(HttpClient http)
         for (var attempt = 1; ; attempt++)
         {
             TimeSpan wait;
+            Stream content;
             try
             {
-                await using var content = await file.OpenAsync(cancellationToken);
+                content = await file.OpenAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Gone or unreadable since it was listed: that file's answer, not the import's end.
+                return new UploadOutcome(null, $"could not be read: {e.Message}");
+            }
+            try
+            {
+                await using var _ = content;
                 using var form = new MultipartFormDataContent();
                 var part = new StreamContent(content);
                 part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");

@@ -5,7 +5,7 @@ using Annotator.Cli;
 using Spectre.Console;
 
 var root = new RootCommand("Annotator from the command line: a client of the REST API with a personal access token.");
-var path = new Argument<string>("path") { Description = "The folder to import (every image file in its tree)" };
+var path = new Argument<string>("path") { Description = "The folder to import (every image file in its tree), or s3://bucket/prefix" };
 var server = new Option<string>("--server")
 {
     Description = "The server's address (or ANNOTATOR_URL)",
@@ -16,9 +16,11 @@ var parallel = new Option<int>("--parallel") { Description = "Uploads at once (1
 var journalPath = new Option<string?>("--journal") { Description = "The file that makes the import resumable (default: .annotator-import in the current folder)" };
 var reportPath = new Option<string?>("--report") { Description = "Where refused files are listed with the server's reason (default: annotator-import-refused.tsv)" };
 var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar, only the summary (for logs)" };
+var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "For s3://: an S3-compatible server's address instead of AWS (credentials: the AWS SDK's chain)" };
+var s3Region = new Option<string?>("--s3-region") { Description = "For s3://: the bucket's region (default: the AWS SDK's)" };
 var import = new Command("import", "Upload a folder tree through the API: resumable, parallel, with a progress bar and a report of what the server refused")
 {
-    path, server, token, parallel, journalPath, reportPath, noProgress,
+    path, server, token, parallel, journalPath, reportPath, noProgress, s3Endpoint, s3Region,
 };
 import.SetAction((parsed, cancellationToken) => ImportAsync(parsed, cancellationToken));
 root.Subcommands.Add(import);
@@ -27,8 +29,9 @@ return await root.Parse(args).InvokeAsync();
 async Task<int> ImportAsync(ParseResult parsed, CancellationToken cancellationToken)
 {
     var folder = parsed.GetValue(path)!;
-    if (folder.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) return Fail("importing from s3:// is not built yet: import a folder");
-    if (!Directory.Exists(folder)) return Fail($"'{folder}' is not a folder");
+    var fromBucket = BucketSource.TryParse(folder, out var bucket, out var prefix);
+    if (!fromBucket && folder.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) return Fail($"'{folder}' names no bucket: write s3://bucket/prefix");
+    if (!fromBucket && !Directory.Exists(folder)) return Fail($"'{folder}' is not a folder");
     if (!Uri.TryCreate(parsed.GetValue(server), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
         return Fail($"--server '{parsed.GetValue(server)}' is not an http(s) address");
     var secret = parsed.GetValue(token) ?? Environment.GetEnvironmentVariable("ANNOTATOR_TOKEN");
@@ -40,7 +43,16 @@ async Task<int> ImportAsync(ParseResult parsed, CancellationToken cancellationTo
     var api = new ApiClient(http);
     if ((await api.WhoAmIAsync(cancellationToken)).Problem is { } problem) return Fail(problem);
 
-    var all = FolderSource.Files(folder).ToList();
+    List<ImportFile> all;
+    using var s3 = fromBucket ? BucketSource.Client(parsed.GetValue(s3Endpoint), parsed.GetValue(s3Region)) : null;
+    try
+    {
+        all = s3 is null ? [.. FolderSource.Files(folder)] : await BucketSource.FilesAsync(s3, bucket, prefix, cancellationToken);
+    }
+    catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+    {
+        return Fail($"could not list {folder}: {e.Message}");
+    }
     await using var journal = await ImportJournal.OpenAsync(parsed.GetValue(journalPath) ?? ".annotator-import", cancellationToken);
     var todo = all.Where(f => !journal.Finished.Contains(f.Path)).ToList();
     var reportFile = parsed.GetValue(reportPath) ?? "annotator-import-refused.tsv";
