@@ -12,6 +12,7 @@ SHAPE=embedded
 source bench/lib/measure.sh
 work=$(mktemp -d /tmp/annotator-import.XXXX)
 source bench/lib/nodes.sh
+source bench/lib/backends.sh # cpu_snapshot names the shared servers (none in the embedded shape)
 cleanup() { stop_nodes; rm -rf "$work"; }
 trap cleanup EXIT
 dotnet build -c Release src/Annotator.Server >/dev/null
@@ -23,7 +24,7 @@ for i in $(seq 0 $((count - 1))); do
   mkdir -p "$folder"
   ln "$source_photo" "$folder/photo-$i.${source_photo##*.}" 2>/dev/null || cp "$source_photo" "$folder/photo-$i.${source_photo##*.}"
 done
-bytes=$(du -sbL "$work/photos" | cut -f1)
+bytes=$(find "$work/photos" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }') # hard links: each counted
 
 start_nodes
 echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(load_average); annotator import of $count photos ($((bytes / 1048576)) MB, ${#photos[@]} real photos in turn), --parallel $parallel"
