@@ -4,7 +4,7 @@ namespace Annotator.Catalog.MySql;
 
 /// <summary>
 /// What a person types, as a condition on <c>images</c>: every word must begin a word of the file name, caption or
-/// tags (as in SQLite's FTS5). A word the full-text index holds becomes a <c>+word*</c> term of one BOOLEAN MODE
+/// tags, or of an edited annotation's text or tags (as in SQLite's FTS5). A word the full-text index holds becomes a <c>+word*</c> term of one BOOLEAN MODE
 /// match; one it cannot hold (longer than <c>innodb_ft_max_token_size</c>, or shorter than a server's raised
 /// <c>innodb_ft_min_token_size</c>) is looked for with LIKE in the same stored words, a scan but the same answer.
 /// Input is never query syntax: only letters and digits reach either, and only as parameters.
@@ -18,13 +18,13 @@ internal static class FullTextSearch
         var conditions = new List<string>();
         if (tokens.Where(limits.Indexes).Select(token => $"+{token}*").ToList() is { Count: > 0 } terms)
         {
-            conditions.Add("MATCH (search_name, search_caption) AGAINST (@fullText IN BOOLEAN MODE)");
+            conditions.Add("MATCH (search_name, search_caption, search_annotation) AGAINST (@fullText IN BOOLEAN MODE)");
             parameters.Add("fullText", string.Join(' ', terms));
         }
         // A token holds no LIKE wildcard (% _ \ are not letters or digits); the space before it makes it a word's start.
         foreach (var (token, i) in tokens.Where(t => !limits.Indexes(t)).Select((t, i) => (t, i)))
         {
-            conditions.Add($"CONCAT(' ', search_name, ' ', search_caption) LIKE @token{i}");
+            conditions.Add($"CONCAT(' ', search_name, ' ', search_caption, ' ', coalesce(search_annotation, '')) LIKE @token{i}");
             parameters.Add($"token{i}", $"% {token}%");
         }
         return string.Join(" AND ", conditions);

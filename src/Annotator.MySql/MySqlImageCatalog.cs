@@ -64,6 +64,15 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         return ImageRow.Page(rows, query.Limit);
     }
 
+    public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
+        var sql = ImageFilter.CountSql(query, where, (name, value) => parameters.Add(name, value));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
     private async Task<List<string>> FilterAsync(string? search, WorkState? state, DynamicParameters parameters, CancellationToken cancellationToken)
     {
@@ -145,6 +154,42 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
             WHERE j.id = @jobId
             """, new { jobId }, cancellationToken: cancellationToken));
         return row?.ToJob();
+    }
+
+    public async Task<ReviewResult> ReviewAsync(ImageId id, Review review, AuditEntry? audit, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            var args = new DynamicParameters(ReviewSql.Values(id.ToString(), review, now));
+            args.Add("searchAnnotation", SearchWords.Stored(ReviewSql.SearchedTexts(review)));
+            if (await connection.ExecuteAsync(ReviewSql.Update(review, ", search_annotation = @searchAnnotation"), args, transaction) == 0)
+                return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM images WHERE id = @id", args, transaction) == 0
+                    ? new ReviewResult(ReviewOutcome.NotFound, null)
+                    : new ReviewResult(ReviewOutcome.NoPrediction, null);
+            if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, CancellationToken.None);
+            var version = await FeedVersions.AppendAsync(connection, transaction, id.ToString(), now);
+            var row = await connection.QuerySingleAsync<ImageRow>($"SELECT {ImageRow.Columns} FROM images WHERE id = @id", args, transaction);
+            return new ReviewResult(ReviewOutcome.Stored, row.ToRecord() with { Version = version });
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ImageId>> AcceptAllAsync(IReadOnlyCollection<ImageId> ids, Reviewer by, AuditEntry? audit, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var now = Now();
+        var accepted = await database.WriteAsync(async (connection, transaction) =>
+        {
+            // No RETURNING on UPDATE: the rows are locked and read first, in id order, then changed.
+            var taken = (await connection.QueryAsync<string>(
+                $"SELECT id FROM images WHERE id IN @ids AND {ReviewSql.Acceptable} ORDER BY id FOR UPDATE",
+                new { ids = ids.Select(i => i.ToString()).ToArray() }, transaction)).AsList();
+            if (taken.Count == 0) return taken;
+            await connection.ExecuteAsync($"UPDATE images SET {ReviewSql.Accept}, search_annotation = NULL WHERE id IN @taken",
+                new { taken, byId = by.Id, byName = by.Name, now }, transaction);
+            if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit with { Detail = $"{taken.Count} image(s)" }, CancellationToken.None);
+            await FeedVersions.AppendAsync(connection, transaction, taken, now);
+            return taken;
+        }, cancellationToken);
+        return [.. accepted.Select(ImageRow.ParseId)];
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)

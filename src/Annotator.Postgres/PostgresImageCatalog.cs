@@ -65,6 +65,14 @@ public sealed class PostgresImageCatalog(
         return ImageRow.Page(rows, query.Limit);
     }
 
+    public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
     private static List<string> Filter(string? search, WorkState? state, DynamicParameters parameters)
     {
@@ -243,6 +251,43 @@ public sealed class PostgresImageCatalog(
             GROUP BY j.id
             """, new { jobId }, cancellationToken: cancellationToken));
         return row?.ToJob();
+    }
+
+    public async Task<ReviewResult> ReviewAsync(ImageId id, Review review, AuditEntry? audit, CancellationToken cancellationToken) =>
+        await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            var args = new DynamicParameters(ReviewSql.Values(id.ToString(), review, now));
+            args.Add("searchAnnotation", SearchWords.Of(ReviewSql.SearchedTexts(review)));
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                    ReviewSql.Update(review, ", search_annotation = @searchAnnotation"), args, transaction, cancellationToken: cancellationToken)) == 0)
+                return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                        "SELECT EXISTS (SELECT 1 FROM images WHERE id = @id)", args, transaction, cancellationToken: cancellationToken))
+                    ? new ReviewResult(ReviewOutcome.NoPrediction, null)
+                    : new ReviewResult(ReviewOutcome.NotFound, null);
+            if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, cancellationToken);
+            await ChangedAsync(connection, transaction, [id.ToString()], now, cancellationToken);
+            var row = await connection.QuerySingleAsync<ImageRow>(new CommandDefinition(
+                $"SELECT {ImageRow.Columns} FROM images WHERE id = @id", args, transaction, cancellationToken: cancellationToken));
+            return new ReviewResult(ReviewOutcome.Stored, row.ToRecord());
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ImageId>> AcceptAllAsync(IReadOnlyCollection<ImageId> ids, Reviewer by, AuditEntry? audit, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var now = Now();
+        var accepted = await dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            var done = (await connection.QueryAsync<string>(new CommandDefinition(
+                $"UPDATE images SET {ReviewSql.Accept}, search_annotation = '' WHERE id = ANY(@ids) AND {ReviewSql.Acceptable} RETURNING id",
+                new { ids = ids.Select(i => i.ToString()).ToArray(), byId = by.Id, byName = by.Name, now }, transaction,
+                cancellationToken: cancellationToken))).ToArray();
+            if (audit is not null && done.Length > 0)
+                await AuditInsert.RunAsync(connection, transaction, audit with { Detail = $"{done.Length} image(s)" }, cancellationToken);
+            await ChangedAsync(connection, transaction, done, now, cancellationToken);
+            return done;
+        }, cancellationToken);
+        return [.. accepted.Select(ImageRow.ParseId)];
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)

@@ -133,6 +133,8 @@ public static class ServerSetup
         app.MapAuditApi();
         app.MapImagesApi();
         app.MapRecaptionsApi();
+        app.MapAnnotationsApi();
+        app.MapExportsApi();
         app.MapEventsApi();
         app.MapDeadLettersApi();
         app.MapOpenApi().RequireAuthorization(Rights.Read);

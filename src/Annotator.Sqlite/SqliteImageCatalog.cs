@@ -58,6 +58,14 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         return ImageRow.Page(rows, query.Limit);
     }
 
+    public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value));
+        using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The search and state conditions shared by listing and bulk re-captioning.</summary>
     private static List<string> Filter(string? search, WorkState? state, DynamicParameters parameters)
     {
@@ -215,6 +223,35 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             GROUP BY j.id
             """, new { jobId }, cancellationToken: cancellationToken));
         return row?.ToJob();
+    }
+
+    public async Task<ReviewResult> ReviewAsync(ImageId id, Review review, AuditEntry? audit, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) =>
+        {
+            var now = Now();
+            if (connection.Execute(ReviewSql.Update(review), ReviewSql.Values(id.ToString(), review, now), transaction) == 0)
+                return Get(connection, transaction, id.ToString()) is null
+                    ? new ReviewResult(ReviewOutcome.NotFound, null)
+                    : new ReviewResult(ReviewOutcome.NoPrediction, null);
+            if (audit is not null) AuditInsert.Run(connection, transaction, audit);
+            Changed(connection, transaction, id.ToString(), now);
+            return new ReviewResult(ReviewOutcome.Stored, Get(connection, transaction, id.ToString()));
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<ImageId>> AcceptAllAsync(IReadOnlyCollection<ImageId> ids, Reviewer by, AuditEntry? audit, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return [];
+        var now = Now();
+        var accepted = await database.WriteAsync((connection, transaction) =>
+        {
+            var done = connection.Query<string>(
+                $"UPDATE images SET {ReviewSql.Accept} WHERE id IN @ids AND {ReviewSql.Acceptable} RETURNING id",
+                new { ids = ids.Select(i => i.ToString()).ToArray(), byId = by.Id, byName = by.Name, now }, transaction).AsList();
+            if (audit is not null && done.Count > 0) AuditInsert.Run(connection, transaction, audit with { Detail = $"{done.Count} image(s)" });
+            foreach (var id in done) Changed(connection, transaction, id, now);
+            return done;
+        }, cancellationToken);
+        return [.. accepted.Select(ImageRow.ParseId)];
     }
 
     public async Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Annotator.Exports;
 using Annotator.Captioning;
 using Annotator.Catalog;
 using Annotator.Events;
@@ -49,6 +50,10 @@ public static class AnnotatorServices
         services.AddSingleton<IObjectCreatedHandler, CreateThumbnail>();
         services.AddSingleton<IObjectCreatedHandler, CreateAnnotation>();
         services.AddHostedService<ChangeFeed>();
+        services.AddSingleton<ExportJobs>();
+        services.AddSingleton<ExportWriter>();
+        services.AddSingleton<ExportRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExportRunner>());
         if (root.RunsWorkers)
         {
             services.AddHostedService<OutboxRelay>();

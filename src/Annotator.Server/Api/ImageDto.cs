@@ -19,7 +19,8 @@ public sealed record ImageDto(
     ThumbnailDto Thumbnail,
     CaptionDto Caption,
     ExifDto Exif,
-    UploaderDto? UploadedBy)
+    UploaderDto? UploadedBy,
+    AnnotationDto? Annotation)
 {
     public static ImageDto From(ImageRecord image)
     {
@@ -63,9 +64,11 @@ public sealed record ImageDto(
                 image.Caption.Attempts,
                 caption?.Attempts,
                 caption?.FallbackReason,
-                image.RequestedCaptioner is { } requested ? new CaptionChoiceDto(requested.Provider, requested.Model) : null),
+                image.RequestedCaptioner is { } requested ? new CaptionChoiceDto(requested.Provider, requested.Model) : null,
+                caption is null ? null : image.CaptionedAt),
             ExifDto.From(image.Facts),
-            image.UploaderId is { } uploader ? new UploaderDto(uploader, image.UploaderName ?? "") : null);
+            image.UploaderId is { } uploader ? new UploaderDto(uploader, image.UploaderName ?? "") : null,
+            AnnotationDto.From(image.Annotation));
     }
 }
 
@@ -75,12 +78,24 @@ public sealed record ThumbnailDto(
 /// <summary>
 /// The caption work and the latest caption. <c>Attempts</c> counts runs of the caption work; <c>ProviderAttempts</c>
 /// the calls to the provider that made the current caption. <c>Requested</c> is the provider/model of a pending
-/// re-caption (null: the default captioner).
+/// re-caption (null: the default captioner). The caption is the model's prediction; <c>CaptionedAt</c> is when it was made
+/// (it stays while a re-caption runs, unlike <c>FinishedAt</c>).
 /// </summary>
 public sealed record CaptionDto(
     string State, string? Text, IReadOnlyList<string> Tags, string? Provider, string? Model, string? Error,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? LatencyMs, int? InputTokens, int? OutputTokens, int Attempts,
-    int? ProviderAttempts, string? FallbackReason, CaptionChoiceDto? Requested);
+    int? ProviderAttempts, string? FallbackReason, CaptionChoiceDto? Requested, DateTimeOffset? CaptionedAt);
+
+/// <summary>
+/// A person's review of the caption: <c>status</c> accepted (the prediction's text and tags as they were), edited (the
+/// person's text and tags) or rejected (with an optional <c>reason</c>); <c>by</c> whom and <c>at</c> when. Absent until reviewed.
+/// </summary>
+public sealed record AnnotationDto(string Status, string? Text, IReadOnlyList<string> Tags, string? Reason, UploaderDto? By, DateTimeOffset At)
+{
+    public static AnnotationDto? From(Annotation? annotation) => annotation is null ? null : new(
+        annotation.Status.Name(), annotation.Text, annotation.Tags, annotation.Reason,
+        annotation.ById is { } id ? new UploaderDto(id, annotation.ByName ?? "") : null, annotation.At);
+}
 
 public sealed record CaptionChoiceDto(string? Provider, string? Model);
 
@@ -92,7 +107,7 @@ public sealed record ExifDto(
         new(f.Camera, f.Lens, f.TakenAt, f.Latitude, f.Longitude, f.ExposureTime, f.FNumber, f.Iso, f.FocalLength, f.Orientation);
 }
 
-/// <summary>Who uploaded the image: the account's id and its user name at the time.</summary>
+/// <summary>Who uploaded (or reviewed) the image: the account's id and its user name at the time.</summary>
 public sealed record UploaderDto(string Id, string UserName);
 
 public sealed record ImageListDto(IReadOnlyList<ImageDto> Items, string? NextCursor);

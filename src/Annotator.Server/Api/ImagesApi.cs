@@ -32,9 +32,12 @@ public static class ImagesApi
             .DisableAntiforgery();
 
         images.MapGet("/", ListAsync).RequireAuthorization(Rights.Read)
-            .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names")
+            .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names; "
+                + "review (unreviewed, accepted, edited, rejected, comma-separated), provider and model filter by review and by the prediction's maker")
             .CacheOutput(ListCachePolicy.Instance);
 
+        images.MapGet("/count", CountAsync).RequireAuthorization(Rights.Read)
+            .WithSummary("How many images the list's filters (q, state, mine, review, provider, model) take in all");
         images.MapGet("/{id}", GetAsync).RequireAuthorization(Rights.Read).WithSummary("One image with its processing states, caption and EXIF facts");
         images.MapPost("/{id}/retry", RetryAsync).RequireAuthorization(Rights.Write).WithSummary("Retry failed thumbnail or caption work");
         images.MapPost("/{id}/recaption", RecaptionAsync).RequireAuthorization(Rights.Write)
@@ -49,7 +52,8 @@ public static class ImagesApi
 
     private static async Task<Results<Ok<ImageListDto>, ProblemHttpResult>> ListAsync(
         IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken,
-        string? cursor = null, int? limit = null, string? q = null, string? state = null, bool mine = false)
+        string? cursor = null, int? limit = null, string? q = null, string? state = null, bool mine = false,
+        string? review = null, string? provider = null, string? model = null)
     {
         ImageId? before = null;
         if (!string.IsNullOrEmpty(cursor))
@@ -58,6 +62,27 @@ public static class ImagesApi
             before = parsed;
         }
         if (limit is < 1 or > MaxLimit) return Problems.BadRequest($"limit must be between 1 and {MaxLimit}");
+        if (Query(context, q, state, mine, review, provider, model, out var query) is { } problem) return problem;
+
+        var page = await catalog.ListAsync(query! with { Before = before, Limit = limit ?? DefaultLimit }, cancellationToken);
+        return TypedResults.Ok(new ImageListDto([.. page.Items.Select(ImageDto.From)], page.Next?.ToString()));
+    }
+
+    private static async Task<Results<Ok<CountDto>, ProblemHttpResult>> CountAsync(
+        IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken,
+        string? q = null, string? state = null, bool mine = false, string? review = null, string? provider = null, string? model = null) =>
+        Query(context, q, state, mine, review, provider, model, out var query) is { } problem
+            ? problem
+            : TypedResults.Ok(new CountDto(await catalog.CountAsync(query!, cancellationToken)));
+
+    /// <summary>How many images a filter takes: <c>GET /api/images/count</c>.</summary>
+    public sealed record CountDto(long Count);
+
+    /// <summary>The filters a list and a count share, checked; a 400 problem when one is not valid.</summary>
+    private static ProblemHttpResult? Query(
+        HttpContext context, string? q, string? state, bool mine, string? review, string? provider, string? model, out ImageQuery? query)
+    {
+        query = null;
         WorkState? wanted = null;
         if (!string.IsNullOrEmpty(state))
         {
@@ -65,9 +90,13 @@ public static class ImagesApi
             wanted = parsed;
         }
         if (q is { Length: > 200 }) return Problems.BadRequest("q is longer than 200 characters");
-
-        var page = await catalog.ListAsync(new ImageQuery(before, limit ?? DefaultLimit, q, wanted, mine ? context.User.UserId() : null), cancellationToken);
-        return TypedResults.Ok(new ImageListDto([.. page.Items.Select(ImageDto.From)], page.Next?.ToString()));
+        if (!ReviewFilter.TryParse(review, out var reviewed, out var badReview))
+            return Problems.BadRequest($"review '{badReview}' is not one of {ReviewFilter.Names} (a comma-separated list)");
+        if (provider is { Length: > 100 } || model is { Length: > 200 }) return Problems.BadRequest("provider or model is too long");
+        query = new ImageQuery(
+            null, DefaultLimit, q, wanted, mine ? context.User.UserId() : null, reviewed,
+            string.IsNullOrWhiteSpace(provider) ? null : provider.Trim(), string.IsNullOrWhiteSpace(model) ? null : model.Trim());
+        return null;
     }
 
     private static async Task<Results<Ok<ImageDto>, ProblemHttpResult>> GetAsync(string id, IImageCatalog catalog, CancellationToken cancellationToken) =>

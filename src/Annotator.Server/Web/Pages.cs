@@ -15,6 +15,7 @@ public static class Pages
     {
         ["^$"] = "index.html",
         ["^images/[0-9a-f-]{36}$"] = "image.html",
+        ["^review$"] = "review.html",
         ["^signin$"] = "signin.html",
         ["^setup$"] = "setup.html",
         ["^users$"] = "users.html",

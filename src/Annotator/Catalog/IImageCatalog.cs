@@ -22,6 +22,9 @@ public interface IImageCatalog : IReachable
 
     Task<ImagePage> ListAsync(ImageQuery query, CancellationToken cancellationToken);
 
+    /// <summary>How many images <paramref name="query"/> takes in all; its cursor and limit are ignored.</summary>
+    Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken);
+
     /// <summary>
     /// Claims <paramref name="work"/> for <paramref name="lease"/>'s owner and counts the attempt: when it is pending,
     /// or processing under a claim that expired (its owner died) or is the owner's own. The attempt that would go
@@ -78,6 +81,20 @@ public interface IImageCatalog : IReachable
 
     /// <summary>Which of <paramref name="ids"/> have no row (for the orphan sweep).</summary>
     Task<IReadOnlySet<ImageId>> FindMissingAsync(IReadOnlyCollection<ImageId> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a person's review of the image's caption with its audit entry (when given), atomically, as a change in the
+    /// feed; it replaces an earlier review and leaves the prediction as it is. An acceptance takes the prediction the
+    /// image holds at that moment, and is <see cref="ReviewOutcome.NoPrediction"/> when it has none yet.
+    /// </summary>
+    Task<ReviewResult> ReviewAsync(ImageId id, Review review, AuditEntry? audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Accepts, as <paramref name="by"/>, each of <paramref name="ids"/> that has a prediction and no review yet, with the
+    /// audit entry (when given; its detail becomes how many were accepted), atomically, one feed change per image
+    /// accepted; returns those it accepted.
+    /// </summary>
+    Task<IReadOnlyList<ImageId>> AcceptAllAsync(IReadOnlyCollection<ImageId> ids, Reviewer by, AuditEntry? audit, CancellationToken cancellationToken);
 
     /// <summary>Removes the row; returns the removed image so its objects can be deleted, or null when it was unknown.</summary>
     Task<ImageRecord?> DeleteAsync(ImageId id, CancellationToken cancellationToken);

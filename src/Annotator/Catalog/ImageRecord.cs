@@ -21,6 +21,10 @@ public sealed record ImageRecord
     public WorkStatus Caption { get; init; } = WorkStatus.New;
     /// <summary>The latest successful caption; kept while a re-caption runs or after it fails.</summary>
     public Caption? CaptionResult { get; init; }
+    /// <summary>When <see cref="CaptionResult"/>, the prediction, was made.</summary>
+    public DateTimeOffset? CaptionedAt { get; init; }
+    /// <summary>A person's review of the caption; null until someone reviews it. Re-captioning never changes it.</summary>
+    public Annotation? Annotation { get; init; }
     /// <summary>The provider and model a pending re-caption asked for; null for the configured default.</summary>
     public CaptionChoice? RequestedCaptioner { get; init; }
     /// <summary>Grows with every re-caption request, so a caption started before it cannot overwrite the newer one.</summary>

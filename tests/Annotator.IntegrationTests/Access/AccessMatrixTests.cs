@@ -22,7 +22,7 @@ public sealed class AccessMatrixTests(AccessFixture fixture) : IClassFixture<Acc
         foreach (var caller in fixture.Callers)
         {
             using var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Path);
-            if (endpoint.Method is "POST" or "PATCH") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            if (endpoint.Method is "POST" or "PATCH" or "PUT") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
             // The live stream never ends by itself: its headers are the answer.
             using var response = await caller.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var status = (int)response.StatusCode;

@@ -162,14 +162,57 @@ export function listAudit({ before = '', limit = 50, actor = '', target = '' } =
   return request('GET', `/api/audit?${params}`, { signal });
 }
 
-/** One page of images, newest first: `{ items, nextCursor }`; `mine`: only the caller's uploads. */
-export function listImages({ q = '', state = '', mine = false, cursor = '', limit = PAGE_SIZE } = {}, signal) {
-  const params = new URLSearchParams({ limit: String(limit) });
+function filterParams({ q = '', state = '', mine = false, review = '', provider = '', model = '' }) {
+  const params = new URLSearchParams();
   if (q) params.set('q', q);
   if (state) params.set('state', state);
   if (mine) params.set('mine', 'true');
+  if (review) params.set('review', review);
+  if (provider) params.set('provider', provider);
+  if (model) params.set('model', model);
+  return params;
+}
+
+/**
+ * One page of images, newest first: `{ items, nextCursor }`; `mine`: only the caller's uploads; `review`: review
+ * states (`unreviewed`, `accepted`, `edited`, `rejected`, comma-separated); `provider`, `model`: the prediction's maker.
+ */
+export function listImages({ cursor = '', limit = PAGE_SIZE, ...filters } = {}, signal) {
+  const params = filterParams(filters);
+  params.set('limit', String(limit));
   if (cursor) params.set('cursor', cursor);
   return request('GET', `/api/images?${params}`, { signal });
+}
+
+/** How many images the filters of `listImages` take in all: `{ count }`. */
+export function countImages(filters = {}, signal) {
+  return request('GET', `/api/images/count?${filterParams(filters)}`, { signal });
+}
+
+/**
+ * Reviews an image's caption: `{ status: 'accepted' }`, `{ status: 'edited', text, tags? }` or
+ * `{ status: 'rejected', reason? }`; resolves to the image as stored.
+ */
+export function reviewImage(id, review) {
+  return request('PUT', `/api/images/${encodeURIComponent(id)}/annotation`, { json: review });
+}
+
+/**
+ * Starts a dataset export: `{ format, q?, review?, split?: { train, validation, test }, maxEdge?, metadata? }`;
+ * resolves to the job (`{ id, state, total, done, progress, url, downloadUrl }`).
+ */
+export function startExport(body) {
+  return request('POST', '/api/exports', { json: body });
+}
+
+/** An export's progress, or null when the server does not know it. */
+export function getExport(id, signal) {
+  return request('GET', `/api/exports/${encodeURIComponent(id)}`, { signal, allowNotFound: true });
+}
+
+/** Accepts the predictions of the unreviewed images among `ids`: `{ accepted: [id…], skipped }`. */
+export function acceptImages(ids) {
+  return request('POST', '/api/annotations/accept', { json: { ids } });
 }
 
 /** The image, or null when there is no image with this id. */

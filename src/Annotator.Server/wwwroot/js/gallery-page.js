@@ -7,19 +7,27 @@ import { connectLive } from './live.js';
 import { RecaptionJobPanel } from './recaption-job.js';
 import { showAccount } from './account-header.js';
 import { can } from './session.js';
+import { acceptImages } from './api.js';
+import { ExportPanel } from './export-panel.js';
 
 const $ = id => document.getElementById(id);
 
 let recaptions = null;
+let exports = null;
 const gallery = new Gallery({
   grid: $('grid'),
   status: $('gallery-status'),
   more: $('load-more'),
-  onChange: () => recaptions?.refreshScope(),
+  onChange: () => {
+    recaptions?.refreshScope();
+    exports?.refreshScope();
+    showSelection();
+  },
 });
 // "Re-caption these results": what the gallery shows is what a new job re-captions.
 recaptions = new RecaptionJobPanel(() => ({ ...gallery.query, count: gallery.count, complete: gallery.complete, loaded: gallery.loaded }));
 recaptions.resume();
+exports = new ExportPanel(() => ({ q: gallery.query.q, review: gallery.query.review }));
 
 const uploads = new UploadQueue({
   container: $('uploads'),
@@ -43,42 +51,79 @@ const state = $('state');
 const mine = $('mine');
 const recaptionOpen = $('recaption-open');
 
+const review = $('review');
+const REVIEW_STATES = ['unreviewed', 'accepted', 'edited', 'rejected'];
+
 function queryFromAddress() {
   const params = new URLSearchParams(location.search);
-  return { q: (params.get('q') ?? '').trim(), state: params.get('state') ?? '', mine: params.get('mine') === 'true' };
+  return {
+    q: (params.get('q') ?? '').trim(), state: params.get('state') ?? '', mine: params.get('mine') === 'true',
+    review: REVIEW_STATES.includes(params.get('review')) ? params.get('review') : '',
+  };
 }
 
-function addressFor({ q: text, state: wanted, mine: own }) {
+function addressFor({ q: text, state: wanted, mine: own, review: reviewed }) {
   const params = new URLSearchParams();
   if (text) params.set('q', text);
   if (wanted) params.set('state', wanted);
   if (own) params.set('mine', 'true');
+  if (reviewed) params.set('review', reviewed);
   const search = params.toString();
   return search ? `/?${search}` : '/';
 }
 
-// A bulk re-caption takes a search and a state, not an uploader: under "My uploads" it would reach
-// further than the grid shows, so it is not offered there.
-function fitRecaption(own) {
-  recaptionOpen.disabled = own;
-  recaptionOpen.title = own ? 'Not available under “My uploads”: a bulk re-caption covers everyone’s images' : '';
-  if (own && !$('recaption-panel').hidden) recaptions.close();
+// A bulk re-caption takes a search and a state, not an uploader or a review state: under "My uploads" or a
+// review filter it would reach further than the grid shows, so it is not offered there.
+function fitRecaption(own, reviewed) {
+  const narrower = own || Boolean(reviewed);
+  recaptionOpen.disabled = narrower;
+  recaptionOpen.title = own ? 'Not available under “My uploads”: a bulk re-caption covers everyone’s images'
+    : reviewed ? 'Not available with a review filter: a bulk re-caption takes a search and a state only' : '';
+  if (narrower && !$('recaption-panel').hidden) recaptions.close();
 }
+
+// Bulk acceptance of the ticked cards: only those with a caption and no review yet are accepted.
+const selectionBar = $('selection-bar');
+function showSelection() {
+  const n = gallery.selected.length;
+  selectionBar.hidden = n === 0;
+  $('selection-count').textContent = `${n} selected`;
+}
+$('accept-selected').addEventListener('click', async () => {
+  const ids = gallery.selected;
+  if (!ids.length) return;
+  const button = $('accept-selected');
+  button.disabled = true;
+  const note = $('flash');
+  try {
+    const result = await acceptImages(ids);
+    note.textContent = `Accepted ${result.accepted.length} caption${result.accepted.length === 1 ? '' : 's'}`
+      + (result.skipped ? `; ${result.skipped} left as they were (reviewed already, or no caption yet).` : '.');
+    gallery.clearSelection();
+  } catch (error) {
+    note.textContent = `Nothing was accepted: ${error.message}`;
+  } finally {
+    note.hidden = false;
+    button.disabled = false;
+  }
+});
+$('clear-selection').addEventListener('click', () => gallery.clearSelection());
 
 function showQuery(query) {
   q.value = query.q;
   state.value = ['pending', 'processing', 'done', 'failed'].includes(query.state) ? query.state : '';
   mine.checked = query.mine;
-  fitRecaption(query.mine);
-  shown = addressFor({ q: query.q, state: state.value, mine: query.mine });
-  return gallery.show({ q: query.q, state: state.value, mine: query.mine });
+  review.value = query.review;
+  fitRecaption(query.mine, query.review);
+  shown = addressFor({ q: query.q, state: state.value, mine: query.mine, review: query.review });
+  return gallery.show({ q: query.q, state: state.value, mine: query.mine, review: query.review });
 }
 
 let shown = '';
 
 function search(push) {
-  const query = { q: q.value.trim(), state: state.value, mine: mine.checked };
-  fitRecaption(query.mine);
+  const query = { q: q.value.trim(), state: state.value, mine: mine.checked, review: review.value };
+  fitRecaption(query.mine, query.review);
   const address = addressFor(query);
   if (address === shown) return Promise.resolve();
   if (address !== location.pathname + location.search) {
@@ -114,6 +159,10 @@ mine.addEventListener('change', () => {
   typedEntry = false;
   search(true);
 });
+review.addEventListener('change', () => {
+  typedEntry = false;
+  search(true);
+});
 window.addEventListener('popstate', () => {
   clearTimeout(typing);
   typedEntry = false;
@@ -141,6 +190,7 @@ if (flash) {
 showAccount().then(user => {
   gallery.userId = user?.id ?? null;
   gallery.canUpload = can(user, 'upload');
+  if (can(user, 'write')) $('grid').dataset.selectable = 'true';
 });
 
 firstPage = showQuery(queryFromAddress());

@@ -57,9 +57,24 @@ function renderThumbnail(box, image) {
   box.replaceChildren(img);
 }
 
+const REVIEW_LABELS = { accepted: 'accepted', edited: 'edited', rejected: 'rejected' };
+
+/** The review state on the card; an edited caption shows the person's words rather than the model's. */
+function reviewLabel(annotation) {
+  if (!annotation) return null;
+  const who = annotation.by?.userName ? ` by ${annotation.by.userName}` : '';
+  return el('span', {
+    className: 'review-label',
+    dataset: { status: annotation.status },
+    title: `${REVIEW_LABELS[annotation.status] ?? annotation.status}${who}${annotation.reason ? `: ${annotation.reason}` : ''}`,
+  }, REVIEW_LABELS[annotation.status] ?? annotation.status);
+}
+
 function renderCaption(slot, image) {
-  const caption = image.caption ?? {};
+  const caption = image.annotation?.status === 'edited' ? { ...image.caption, text: image.annotation.text } : (image.caption ?? {});
   const children = [];
+  const review = reviewLabel(image.annotation);
+  if (review) children.push(review);
   if (caption.text) {
     children.push(el('p', { className: 'card-caption' }, caption.text));
   } else {
@@ -68,7 +83,7 @@ function renderCaption(slot, image) {
       CAPTION_WAITING[state] ?? 'No caption',
       state === 'failed' && caption.error ? `: ${caption.error}` : ''));
   }
-  if (caption.text && isOffline(caption)) {
+  if (caption.text && isOffline(caption) && image.annotation?.status !== 'edited') {
     children.push(el('span', {
       className: 'offline-label',
       title: 'Written by the built-in describer from colours and EXIF data, not by an AI model',
@@ -86,14 +101,16 @@ function renderCaption(slot, image) {
   if (img && caption.text) img.alt = caption.text;
 }
 
-function createCard(image) {
+function createCard(image, onSelect) {
   const link = el('a', { className: 'card-link', href: `/images/${encodeURIComponent(image.id)}` });
+  const select = el('input', { type: 'checkbox', className: 'card-select', attrs: { 'aria-label': `Select ${image.fileName}` } });
+  select.addEventListener('change', () => onSelect(image.id, select.checked));
   return el('li', { className: 'card', dataset: { id: image.id } },
     el('div', { className: 'thumb' }),
     el('span', { className: 'badge' }),
     el('div', { className: 'card-body' },
       el('div', { className: 'card-text' }),
-      el('div', { className: 'card-footer' }, link)));
+      el('div', { className: 'card-footer' }, select, link)));
 }
 
 function fillCard(card, image) {
@@ -112,7 +129,8 @@ export class Gallery {
   #more;
   #images = new Map();
   #cards = new Map();
-  #query = { q: '', state: '', mine: false };
+  #query = { q: '', state: '', mine: false, review: '' };
+  #selected = new Set();
   #nextCursor = null;
   #loading = false;
   #abort = null;
@@ -127,7 +145,7 @@ export class Gallery {
   /** Whether the person may upload: the empty gallery invites an upload only then. */
   canUpload = true;
 
-  /** `onChange` runs whenever what is shown changes (a search, a page, a card added or removed). */
+  /** `onChange` runs whenever what is shown changes (a search, a page, a card added or removed, a selection). */
   constructor({ grid, status, more, onChange = () => {} }) {
     this.#onChange = onChange;
     this.#grid = grid;
@@ -144,14 +162,32 @@ export class Gallery {
   }
 
   get filtered() {
-    return Boolean(this.#query.q || this.#query.state || this.#query.mine);
+    return Boolean(this.#query.q || this.#query.state || this.#query.mine || this.#query.review);
+  }
+
+  /** The ids of the cards ticked for a bulk action, in the grid's order. */
+  get selected() {
+    return [...this.#cards.keys()].filter(id => this.#selected.has(id));
+  }
+
+  /** Unticks every card (after a bulk action). */
+  clearSelection() {
+    this.#selected.clear();
+    for (const box of this.#grid.querySelectorAll('.card-select')) box.checked = false;
+    this.#onChange();
+  }
+
+  #select(id, on) {
+    if (on) this.#selected.add(id);
+    else this.#selected.delete(id);
+    this.#onChange();
   }
 
   get count() {
     return this.#cards.size;
   }
 
-  /** The search shown: `{ q, state, mine }`, empty strings (and false) for none. */
+  /** The search shown: `{ q, state, mine, review }`, empty strings (and false) for none. */
   get query() {
     return { ...this.#query };
   }
@@ -168,7 +204,8 @@ export class Gallery {
 
   /** Shows the first page for a search (empty strings: everything; `mine`: only the caller's uploads). */
   async show(query) {
-    this.#query = { q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine) };
+    this.#query = { q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine), review: query.review ?? '' };
+    this.#selected.clear();
     this.#abort?.abort();
     this.#images.clear();
     this.#cards.clear();
@@ -250,7 +287,7 @@ export class Gallery {
     const before = this.#positionFor(image);
     // Older than every loaded card while more pages exist: it will come with its own page.
     if (before === null && this.#nextCursor && source !== 'list') return;
-    const created = createCard(image);
+    const created = createCard(image, (id, on) => this.#select(id, on));
     fillCard(created, image);
     this.#images.set(image.id, image);
     this.#cards.set(image.id, created);
@@ -267,6 +304,7 @@ export class Gallery {
     const hadFocus = card.contains(document.activeElement);
     card.remove();
     this.#cards.delete(id);
+    this.#selected.delete(id);
     this.#images.delete(id);
     if (hadFocus) next?.querySelector('.card-link')?.focus();
     this.#describe();
@@ -274,8 +312,8 @@ export class Gallery {
 
   /** Under "My uploads" alone (no search, no state), a new image of the person's own belongs in the grid. */
   #ownNew(image, source) {
-    const { q, state, mine } = this.#query;
-    if (!mine || q || state) return false;
+    const { q, state, mine, review } = this.#query;
+    if (!mine || q || state || review) return false;
     if (source === 'upload') return true;
     return Boolean(this.userId) && image.uploadedBy?.id === this.userId;
   }
@@ -296,9 +334,9 @@ export class Gallery {
     this.#onChange();
     const n = this.#cards.size;
     if (n === 0) {
-      const { q, state, mine } = this.#query;
+      const { q, state, mine, review } = this.#query;
       let text;
-      if (mine && !q && !state) text = 'You have not uploaded any images yet.';
+      if (mine && !q && !state && !review) text = 'You have not uploaded any images yet.';
       else if (this.filtered) text = mine ? 'None of your uploads match this search.' : 'No images match this search.';
       else text = this.canUpload ? 'No images yet. Drop photos above, or choose some, to start.' : 'No images yet.';
       this.#setStatus(text);

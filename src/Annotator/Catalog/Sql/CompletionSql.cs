@@ -16,9 +16,12 @@ public static class CompletionSql
 
     public const string CaptionFailed = "caption_state = 'failed', caption_finished_at = @now, caption_error = @reason";
 
-    /// <summary>A caption stored (values from <see cref="CaptionValues"/>), and the request it answered cleared. An engine that stores search words adds its own.</summary>
+    /// <summary>
+    /// A caption stored (values from <see cref="CaptionValues"/>), and the request it answered cleared. It is a new
+    /// prediction: a person's annotation, in its own columns, stays. An engine that stores search words adds its own.
+    /// </summary>
     public const string CaptionDone = """
-        caption_state = 'done', caption_finished_at = @now, caption_error = NULL,
+        caption_state = 'done', caption_finished_at = @now, caption_error = NULL, caption_at = @now,
         caption_text = @Text, caption_tags = @Tags, caption_provider = @Provider, caption_model = @Model,
         caption_latency_ms = @LatencyMs, caption_input_tokens = @InputTokens, caption_output_tokens = @OutputTokens,
         caption_model_attempts = @Attempts, caption_fallback_reason = @FallbackReason,

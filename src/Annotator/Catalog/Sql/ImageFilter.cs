@@ -16,16 +16,12 @@ public static class ImageFilter
 
     /// <summary>
     /// A gallery page's query on every engine: <paramref name="where"/> (the engine's search and state conditions)
-    /// narrowed to one uploader ("my uploads") and to ids before the cursor, newest first, one row more than the limit
+    /// narrowed as <see cref="Narrow"/> does and to ids before the cursor, newest first, one row more than the limit
     /// (<see cref="ImageRow.Page"/> tells a next page by it). The parameters it needs go to <paramref name="parameter"/>.
     /// </summary>
     public static string PageSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
-        if (query.UploaderId is { } uploader)
-        {
-            where.Add("uploader_id = @uploader");
-            parameter("uploader", uploader);
-        }
+        Narrow(query, where, parameter);
         if (query.Before is { } before)
         {
             where.Add("id < @before");
@@ -33,6 +29,43 @@ public static class ImageFilter
         }
         parameter("limit", query.Limit + 1);
         return $"SELECT {ImageRow.Columns} FROM images {Where(where)} ORDER BY id DESC LIMIT @limit";
+    }
+
+    /// <summary>How many images the query takes in all, cursor and limit aside (the review queue's "left").</summary>
+    public static string CountSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
+    {
+        Narrow(query, where, parameter);
+        return $"SELECT count(*) FROM images {Where(where)}";
+    }
+
+    /// <summary>Adds the conditions every engine writes alike: review state, the prediction's provider and model, one uploader ("my uploads").</summary>
+    private static void Narrow(ImageQuery query, List<string> where, Action<string, object?> parameter)
+    {
+        if (query.Review is { } review) where.Add(ReviewCondition(review));
+        if (query.Provider is { } provider)
+        {
+            where.Add("caption_provider = @provider");
+            parameter("provider", provider);
+        }
+        if (query.Model is { } model)
+        {
+            where.Add("caption_model = @model");
+            parameter("model", model);
+        }
+        if (query.UploaderId is { } uploader)
+        {
+            where.Add("uploader_id = @uploader");
+            parameter("uploader", uploader);
+        }
+    }
+
+    /// <summary>The review states <paramref name="filter"/> takes, as one condition; none taken matches nothing.</summary>
+    public static string ReviewCondition(ReviewFilter filter)
+    {
+        var any = new List<string>();
+        if (filter.Unreviewed) any.Add("annotation_status IS NULL");
+        if (filter.Statuses.Count > 0) any.Add($"annotation_status IN ({string.Join(", ", filter.Statuses.Order().Select(s => $"'{s.Name()}'"))})");
+        return any.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any) + ")";
     }
 
     /// <summary>The conditions, all of which must hold, as a WHERE clause; nothing when there are none.</summary>

@@ -18,7 +18,9 @@ public sealed class ImageRow
         caption_state, caption_error, caption_started_at, caption_finished_at, caption_attempts,
         caption_text, caption_tags, caption_provider, caption_model, caption_latency_ms,
         caption_input_tokens, caption_output_tokens, caption_model_attempts, caption_fallback_reason,
-        caption_request_provider, caption_request_model, caption_generation, version, updated_at
+        caption_request_provider, caption_request_model, caption_generation, caption_at,
+        annotation_status, annotation_text, annotation_tags, annotation_reason, annotation_by_id, annotation_by_name, annotation_at,
+        version, updated_at
         """;
 
     public string Id { get; set; } = "";
@@ -53,6 +55,14 @@ public sealed class ImageRow
     public string? CaptionRequestProvider { get; set; }
     public string? CaptionRequestModel { get; set; }
     public long CaptionGeneration { get; set; }
+    public long? CaptionAt { get; set; }
+    public string? AnnotationStatus { get; set; }
+    public string? AnnotationText { get; set; }
+    public string? AnnotationTags { get; set; }
+    public string? AnnotationReason { get; set; }
+    public string? AnnotationById { get; set; }
+    public string? AnnotationByName { get; set; }
+    public long? AnnotationAt { get; set; }
     public long Version { get; set; }
     public long UpdatedAt { get; set; }
 
@@ -86,6 +96,15 @@ public sealed class ImageRow
             ? null
             : new CaptionChoice(CaptionRequestProvider, CaptionRequestModel),
         CaptionGeneration = CaptionGeneration,
+        CaptionedAt = CaptionAt is { } captionedAt ? DateTimeOffset.FromUnixTimeMilliseconds(captionedAt) : null,
+        Annotation = AnnotationStatus is null ? null : new Annotation(
+            ReviewStatuses.TryParse(AnnotationStatus, out var status) ? status : throw new InvalidDataException($"Bad review status '{AnnotationStatus}' in the catalog."),
+            AnnotationText,
+            JsonSerializer.Deserialize<string[]>(AnnotationTags ?? "[]", Json) ?? [],
+            AnnotationReason,
+            AnnotationById,
+            AnnotationByName,
+            DateTimeOffset.FromUnixTimeMilliseconds(AnnotationAt ?? 0)),
         Version = Version,
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
     };

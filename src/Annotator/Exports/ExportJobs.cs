@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Annotator.Storage;
+
+namespace Annotator.Exports;
+
+/// <summary>
+/// Where exports live: in the object store under <c>exports/</c>, which is shared by every node and never triggers
+/// work (only <c>raw/</c> does): <c>exports/{id}.json</c> is the job's progress, rewritten as it moves (writes are
+/// atomic), <c>exports/{id}.zip</c> the finished archive, and <c>exports/{id}/…</c> the index lines while it is made.
+/// So any node answers for any job, and the web node's own disk holds none of it.
+/// </summary>
+public sealed class ExportJobs(IObjectStore store)
+{
+    public const string Prefix = "exports/";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static string StatusKey(string id) => $"{Prefix}{id}.json";
+
+    public static string ArchiveKey(string id) => $"{Prefix}{id}.zip";
+
+    public static string LinesKey(string id, string split) => $"{Prefix}{id}/{split}.jsonl";
+
+    /// <summary>A job id is a UUIDv7's 32 hex digits: nothing else names an export, so no path reaches the store.</summary>
+    public static bool IsId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    public static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    public async Task SaveAsync(ExportJob job, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(job, Json));
+        await store.PutAsync(StatusKey(job.Id), content, "application/json", cancellationToken);
+    }
+
+    public async Task<ExportJob?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!IsId(id)) return null;
+        await using var stored = await store.OpenReadAsync(StatusKey(id), cancellationToken);
+        return stored is null ? null : await JsonSerializer.DeserializeAsync<ExportJob>(stored.Content, Json, cancellationToken);
+    }
+}
