@@ -46,22 +46,10 @@ public sealed partial class ClusterScriptTests(ITestOutputHelper output)
     /// <summary>scripts/cluster with these arguments, on the tests' build, in <paramref name="dir"/>: its exit code and output.</summary>
     private static async Task<(int, string)> RunAsync(string dir, params string[] arguments)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = TestData.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment = { ["ANNOTATOR_CLUSTER_DIR"] = dir, ["ANNOTATOR_CLUSTER_CONFIGURATION"] = "Debug" },
-            ArgumentList = { "scripts/cluster" },
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, output, errors) = await RepositoryScript.RunAsync(
+            new Dictionary<string, string> { ["ANNOTATOR_CLUSTER_DIR"] = dir, ["ANNOTATOR_CLUSTER_CONFIGURATION"] = "Debug" },
+            TimeSpan.FromMinutes(5), ["scripts/cluster", .. arguments]);
+        return (exitCode, output + errors);
     }
 
     private static string Environ(Process process)

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Annotator.Testing;
-
 namespace Annotator.IntegrationTests.Cluster;
 
 /// <summary>
@@ -55,28 +52,11 @@ public sealed class ClusterServices : IAsyncDisposable
     /// <summary>scripts/services with these arguments (or bash with them), for this folder; its output, or an exception with it.</summary>
     private async Task<string> RunAsync(string[] arguments, bool script = true)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = TestData.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment = { ["ANNOTATOR_SERVICES_DIR"] = _directory, ["ANNOTATOR_ARTIFACTS"] = _logs },
-        };
-        if (script) start.ArgumentList.Add("scripts/services");
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try { await process.WaitForExitAsync(cancel.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/services {string.Join(' ', arguments)}: no end in 3 minutes");
-        }
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"scripts/services {string.Join(' ', arguments)} failed (exit code {process.ExitCode}):\n{await errors}");
-        return await output;
+        var (exitCode, output, errors) = await RepositoryScript.RunAsync(
+            new Dictionary<string, string> { ["ANNOTATOR_SERVICES_DIR"] = _directory, ["ANNOTATOR_ARTIFACTS"] = _logs },
+            TimeSpan.FromMinutes(3), script ? ["scripts/services", .. arguments] : arguments);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"scripts/services {string.Join(' ', arguments)} failed (exit code {exitCode}):\n{errors}");
+        return output;
     }
 }
