@@ -7,9 +7,11 @@ namespace Annotator.Events.RabbitMq;
 /// <summary>
 /// Consumes one queue until stopped, with manual acknowledgements and a bounded prefetch: the broker hands this
 /// node at most <c>prefetch</c> unsettled messages, and they run side by side; the rest stay for other nodes.
-/// The client's recovery brings the consumer back after a lost connection; a channel lost while the connection is
-/// up (its queue deleted, a channel error) is replaced here, declaring the queue again first. On stopping it
-/// cancels the consumer and waits until every delivery in hand is settled or handed back, then closes.
+/// A channel that closes, with its connection (a broker restart, a network loss) or alone (its queue deleted, a
+/// channel error), is replaced here by a new one, declaring the queue again first, as soon as the connection is back:
+/// the client's own recovery of consumers is not relied on (it is turned off, <see cref="RabbitMqConnection"/>), so
+/// a consumer never stays silent because recovering it failed. On stopping it cancels the consumer and waits until
+/// every delivery in hand is settled or handed back, then closes.
 /// </summary>
 internal sealed class QueueConsumer(
     IConnection connection, string queue, ushort prefetch, Func<IChannel, CancellationToken, Task> declare,
@@ -32,7 +34,8 @@ internal sealed class QueueConsumer(
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogWarning(e, "Could not consume {Queue}; trying again in {Interval}", queue, RetryInterval);
+                    // While the connection is down this fails every time; the connection logs the outage once.
+                    if (connection.IsOpen) logger.LogWarning(e, "Could not consume {Queue}; trying again in {Interval}", queue, RetryInterval);
                     await Task.Delay(RetryInterval, stoppingToken);
                 }
             }
@@ -53,14 +56,14 @@ internal sealed class QueueConsumer(
         consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery);
         // The broker cancelled the consumer (its queue was deleted); when stopping, this is the cancel's own answer.
         consumer.UnregisteredAsync += (_, _) => Lost(lost);
-        // Closed with the connection still open: not a connection loss, so no recovery will bring it back.
-        channel.ChannelShutdownAsync += (_, _) => connection.IsOpen ? Lost(lost) : Task.CompletedTask;
+        channel.ChannelShutdownAsync += (_, _) => Lost(lost);
         var tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
 
         await Task.WhenAny(lost.Task, Task.Delay(Timeout.Infinite, stoppingToken));
         if (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning("The consumer of {Queue} was stopped by the broker; consuming again", queue);
+            if (connection.IsOpen) logger.LogWarning("The consumer of {Queue} was stopped by the broker; consuming again", queue);
+            else logger.LogInformation("The consumer of {Queue} stopped with the connection; consuming again once it is back", queue);
             return;
         }
         try

@@ -7,8 +7,10 @@ namespace Annotator.Events.RabbitMq;
 
 /// <summary>
 /// The process's one connection to the broker, opened with the topology declared, or a one-line
-/// <see cref="RabbitMqSetupException"/>. The client recovers it by itself after a broker restart or a network
-/// loss, with the queues, bindings and consumers it declared; meanwhile publishing throws.
+/// <see cref="RabbitMqSetupException"/>. The client reconnects by itself after a broker restart or a network loss;
+/// meanwhile publishing throws. Channels, consumers and the topology are not recovered by the client but by their
+/// owners (<see cref="QueueConsumer"/>, <see cref="ConfirmedPublisher"/>), which open new channels and declare again
+/// once the connection is back: a consumer or a confirm lost in the client's recovery would otherwise wait for ever.
 /// </summary>
 public sealed class RabbitMqConnection : IAsyncDisposable
 {
@@ -39,7 +41,7 @@ public sealed class RabbitMqConnection : IAsyncDisposable
             Uri = new Uri(options.Uri),
             ClientProvidedName = $"annotator {Environment.MachineName} pid {Environment.ProcessId}",
             AutomaticRecoveryEnabled = true,
-            TopologyRecoveryEnabled = true,
+            TopologyRecoveryEnabled = false,
             NetworkRecoveryInterval = RecoveryInterval,
         };
         if (options.PasswordFile.Length > 0) factory.Password = (await File.ReadAllTextAsync(options.PasswordFile, cancellationToken)).Trim();

@@ -43,6 +43,7 @@ public static class AnnotatorServices
         services.AddSingleton<ImageChanges>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<WorkLeases>();
+        services.AddSingleton<WorkOutages>();
         services.AddSingleton<Captioners>();
         services.AddTransient(sp => sp.GetRequiredService<Captioners>().Create());
 

@@ -25,9 +25,9 @@ public sealed class OutboxRelay(IOutbox outbox, IEventBus bus, OutboxSignal sign
                 {
                     relayed = await RelayOnceAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // A briefly unreachable catalog or broker must not stop the process: wait and try again.
+                    // A briefly unreachable catalog or broker must not stop the relay (a timeout included): wait and try again.
                     logger.LogWarning(e, "Could not relay the outbox to the event bus; trying again");
                     await Task.Delay(PollInterval * 2, stoppingToken);
                     continue;

@@ -14,7 +14,7 @@ namespace Annotator.Processing;
 /// chain, or the provider and model a pending re-caption asked for (<see cref="ImageRecord.RequestedCaptioner"/>).
 /// </summary>
 public sealed class CreateAnnotation(
-    IImageCatalog catalog, WorkLeases leases, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
+    IImageCatalog catalog, WorkLeases leases, WorkOutages outages, IObjectStore store, IThumbnailer thumbnailer, Captioners captioners,
     IOptions<CaptionOptions> options, ILogger<CreateAnnotation> logger) : IObjectCreatedHandler
 {
     private CaptionOptions Settings => options.Value;
@@ -58,6 +58,7 @@ public sealed class CreateAnnotation(
         }
         catch (Exception e)
         {
+            if (e is not (CaptionFailedException or ImageDecodeException) && await outages.WaitOutAsync(e, id, Work.Caption) is { } later) return later;
             var (reason, kind) = e switch
             {
                 CaptionFailedException f => (f.Message, f.Kind),

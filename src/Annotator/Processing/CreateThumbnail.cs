@@ -9,7 +9,7 @@ namespace Annotator.Processing;
 
 /// <summary>ObjectCreated(raw/…) → thumbnails/{id}.webp and thumbnails/{id}.preview.webp, thumbnail state done or failed.</summary>
 public sealed class CreateThumbnail(
-    IImageCatalog catalog, WorkLeases leases, IObjectStore store, IThumbnailer thumbnailer, IOptions<ThumbnailOptions> options, ILogger<CreateThumbnail> logger)
+    IImageCatalog catalog, WorkLeases leases, WorkOutages outages, IObjectStore store, IThumbnailer thumbnailer, IOptions<ThumbnailOptions> options, ILogger<CreateThumbnail> logger)
     : IObjectCreatedHandler
 {
     public string Name => "thumbnail";
@@ -46,6 +46,7 @@ public sealed class CreateThumbnail(
         }
         catch (Exception e)
         {
+            if (e is not ImageDecodeException && await outages.WaitOutAsync(e, id, Work.Thumbnail) is { } later) return later;
             var reason = e is ImageDecodeException ? e.Message : $"thumbnail failed unexpectedly: {e.Message}";
             // A picture that cannot be decoded is expected now and then; only the unexpected gets a stack trace.
             if (e is ImageDecodeException) logger.LogWarning("Thumbnail of {Id} failed: {Reason}", id, reason);
