@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Annotator.Images.Exif;
+namespace Annotator.Images.Metadata;
 
 /// <summary>
 /// Reads the few EXIF tags Annotator shows from a TIFF structure: IFD0 and the Exif and GPS directories
