@@ -42,6 +42,20 @@ public sealed class XmpFactsTests
         Assert.Equal(-2.294500, facts.Longitude!.Value, 5);
     }
 
+    [Theory]
+    [InlineData("jpeg-xmp.jpg")]
+    [InlineData("png-xmp.png")]
+    public void Xmp_as_exiftool_writes_it_gives_the_camera_date_and_position(string seed)
+    {
+        var facts = FactsReader.Read(File.OpenRead(Path.Combine(TestData.RepositoryRoot, "tests", "Annotator.Fuzz", "seeds", seed)));
+
+        Assert.Equal("NIKON COOLPIX P6000", facts.Camera);
+        Assert.Equal("5.0-30.0 mm", facts.Lens);
+        Assert.Equal(new DateTime(2008, 10, 22, 16, 28, 39), facts.TakenAt);
+        Assert.Equal(43.467448, facts.Latitude!.Value, 5);
+        Assert.Equal(11.885127, facts.Longitude!.Value, 5);
+    }
+
     [Fact]
     public void Exif_wins_and_xmp_fills_only_what_it_lacks()
     {
