@@ -40,6 +40,18 @@ public sealed class HeifFactsTests
     }
 
     [Fact]
+    public void An_exif_item_stored_in_the_meta_box_itself_is_read_from_there()
+    {
+        // Construction method 1: the item is in 'idat', its offset counted from the start of that box's data.
+        byte[] padding = [9, 9, 9];
+        var item = HeifExifItem("samsung", "SM-S918B");
+        var meta = Meta([new("Exif", null, item)], [(padding.Length, item.Length)], [.. padding, .. item]);
+        byte[] file = [.. Box("ftyp", [.. "heic"u8, 0, 0, 0, 0, .. "mif1heic"u8]), .. meta];
+
+        Assert.Equal("samsung SM-S918B", Read(file).Camera);
+    }
+
+    [Fact]
     public void An_exif_item_located_past_the_end_of_the_file_gives_no_facts()
     {
         var file = Heic([new("Exif", null, HeifExifItem("Google", "Pixel 8"))], (_, e) => (e.Offset + 1_000_000, e.Length));

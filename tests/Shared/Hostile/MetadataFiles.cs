@@ -104,14 +104,20 @@ public static class MetadataFiles
     /// <summary>An 'Exif' item's bytes: the offset of the TIFF header (6, past "Exif\0\0"), then the APP1-style payload.</summary>
     public static byte[] HeifExifItem(string make, string model) => [0, 0, 0, 6, .. JpegExifPayload(make, model)];
 
-    public static byte[] Meta(HeifItem[] items, (long Offset, long Length)[] extents)
+    /// <summary>
+    /// A 'meta' box listing the items and locating each at its extent: in the file (construction method 0), or,
+    /// with <paramref name="idat"/>, in that 'idat' box (method 1, offsets from its start).
+    /// </summary>
+    public static byte[] Meta(HeifItem[] items, (long Offset, long Length)[] extents, byte[]? idat = null)
     {
+        var method = (byte)(idat is null ? 0 : 1);
         var infes = items.Select((item, i) => FullBox("infe", 2,
             [.. U16(i + 1), 0, 0, .. Encoding.ASCII.GetBytes(item.Type), 0, .. item.ContentType is { } type ? [.. Encoding.ASCII.GetBytes(type), (byte)0] : Array.Empty<byte>()]));
         var iinf = FullBox("iinf", 0, [.. U16(items.Length), .. infes.SelectMany(b => b)]);
         var iloc = FullBox("iloc", 1, [0x44, 0x00, .. U16(items.Length), .. extents.SelectMany((e, i) =>
-            (byte[])[.. U16(i + 1), 0, 0, 0, 0, 0, 1, .. U32(e.Offset), .. U32(e.Length)])]); // id, method 0, file, one extent
-        return FullBox("meta", 0, [.. FullBox("hdlr", 0, [0, 0, 0, 0, .. "pict"u8, .. new byte[13]]), .. iinf, .. iloc]);
+            (byte[])[.. U16(i + 1), 0, method, 0, 0, 0, 1, .. U32(e.Offset), .. U32(e.Length)])]); // id, method, this file, one extent
+        byte[] data = idat is null ? [] : Box("idat", idat);
+        return FullBox("meta", 0, [.. FullBox("hdlr", 0, [0, 0, 0, 0, .. "pict"u8, .. new byte[13]]), .. iinf, .. data, .. iloc]);
     }
 
     public static byte[] Box(string type, byte[] body) => [.. U32(8 + body.Length), .. Encoding.ASCII.GetBytes(type), .. body];
