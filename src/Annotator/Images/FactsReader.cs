@@ -15,13 +15,16 @@ public static class FactsReader
     {
         using var reader = new ImageReader(content);
         if (reader.Length < 8) return ImageFacts.None;
-        var blocks = Safely(() => MetadataLocator.Find(reader));
-        var exif = blocks.Exif is var (start, length) ? Safely(() => ExifDirectories.Read(reader, start, length) is { } d ? From(d) : ImageFacts.None) : ImageFacts.None;
-        return blocks.Xmp is var (xmpStart, xmpLength) ? Fill(exif, Safely(() => XmpPacket.Read(reader, xmpStart, xmpLength))) : exif;
+        var blocks = Safely(() => MetadataLocator.Find(reader), default);
+        var directories = blocks.Exif is var (start, length) ? Safely(() => ExifDirectories.Read(reader, start, length), null) : null;
+        var exif = directories is null ? ImageFacts.None : Safely(() => From(directories), ImageFacts.None);
+        // A TIFF keeps its XMP in IFD0 (tag 700) rather than in a block of its own.
+        var xmp = blocks.Xmp ?? directories?.Block0(ExifDirectories.Xmp);
+        return xmp is var (xmpStart, xmpLength) ? Fill(exif, Safely(() => XmpPacket.Read(reader, xmpStart, xmpLength), ImageFacts.None)) : exif;
     }
 
     // The file ends inside its metadata, or a HEIF box overruns its parent: that block gives nothing.
-    private static T Safely<T>(Func<T> read) where T : new()
+    private static T Safely<T>(Func<T> read, T nothing)
     {
         try
         {
@@ -29,7 +32,7 @@ public static class FactsReader
         }
         catch (ImageRejectedException)
         {
-            return new T();
+            return nothing;
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class XmpFactsTests
         { "JPEG APP1, elements", Jpeg(JpegXmpPayload(Xmp(AsElements))) },
         { "PNG iTXt", PngWithXmp(Xmp(AsAttributes)) },
         { "WebP XMP chunk", WebpWithXmp(Xmp(AsElements)) },
+        { "TIFF tag 700", TiffWithXmp(Xmp(AsAttributes)) },
         { "HEIC mime item", Heic([new("mime", "application/rdf+xml", Encoding.UTF8.GetBytes(Xmp(AsAttributes)))]) },
     };
 

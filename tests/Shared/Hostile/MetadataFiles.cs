@@ -54,6 +54,13 @@ public static class MetadataFiles
         }
     }
 
+    /// <summary>A big-endian TIFF whose IFD0 holds only the packet, in tag 700 as bytes (no pixels: the reader needs none).</summary>
+    public static byte[] TiffWithXmp(string xmp)
+    {
+        var packet = Encoding.UTF8.GetBytes(xmp);
+        return [.. "MM\0*"u8, .. U32(8), .. U16(1), .. U16(700), .. U16(1), .. U32(packet.Length), .. U32(8 + 2 + 12 + 4), .. U32(0), .. packet];
+    }
+
     /// <summary>A PNG with the packet in an uncompressed iTXt "XML:com.adobe.xmp", as Adobe writes it.</summary>
     public static byte[] PngWithXmp(string xmp) =>
         PngChunks.Png(4, 4, ("iTXt", [.. "XML:com.adobe.xmp\0"u8, 0, 0, 0, 0, .. Encoding.UTF8.GetBytes(xmp)]));
