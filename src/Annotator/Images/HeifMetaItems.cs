@@ -4,12 +4,12 @@ namespace Annotator.Images;
 /// Where a HEIF's metadata items are: the 'Exif' item and the XMP one (a 'mime' item of type
 /// application/rdf+xml), named in 'iinf' and located by 'iloc', in the file or in the 'idat' box.
 /// One pass over each list, at most <see cref="MaxItems"/> entries, no recursion: HEIC and AVIF
-/// carry their metadata nowhere else, and MetadataExtractor reads none of it from AVIF.
+/// carry their metadata nowhere else.
 /// </summary>
 internal sealed partial class HeifMeta
 {
     /// <summary>A phone's HEIC has about 50 items (tiles, thumbnail, depth map, metadata).</summary>
-    public const int MaxItems = 10_000;
+    private const int MaxItems = 10_000;
 
     private const uint Iloc = 0x696C6F63, Idat = 0x69646174, ExifItem = 0x45786966, MimeItem = 0x6D696D65;
 
