@@ -3,7 +3,10 @@ using Annotator.Images;
 
 namespace Annotator.Server.Api;
 
-/// <summary>An image as the REST API shows it: the contract the UI, tests and later clients rely on.</summary>
+/// <summary>
+/// An image as the REST API shows it: the contract the UI, tests and later clients rely on. <c>Frames</c> is
+/// 1 for a still image; an animated GIF, WebP or APNG is <c>Animated</c> with the frames its upload check counted.
+/// </summary>
 public sealed record ImageDto(
     string Id,
     string FileName,
@@ -11,6 +14,8 @@ public sealed record ImageDto(
     int Width,
     int Height,
     long SizeBytes,
+    int Frames,
+    bool Animated,
     DateTimeOffset CreatedAt,
     long Version,
     DateTimeOffset UpdatedAt,
@@ -36,6 +41,8 @@ public sealed record ImageDto(
             image.Width,
             image.Height,
             image.SizeBytes,
+            image.Facts.Frames,
+            image.Facts.Animated,
             image.CreatedAt,
             image.Version,
             image.UpdatedAt,

@@ -79,7 +79,7 @@ public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
     /// <summary>
     /// "a" or "an" before a camera's name, by how its first word sounds: "an Apple iPhone 6", "a Nikon D70", "an
     /// Olympus", "a OnePlus" and "a Unihertz" (a w and a y sound), "an HTC One" and "an LG-H815" (an all-capital word
-    /// of up to three letters is said letter by letter), "a NIKON D70" (longer ones are words).
+    /// of up to three letters is said letter by letter), "a NIKON D70" (longer ones are words), "an HONOR" (a silent h).
     /// </summary>
     public static string IndefiniteArticle(string name)
     {
@@ -88,6 +88,7 @@ public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
         if (word.Length <= 3 && word.All(char.IsAsciiLetterUpper)) return "AEFHILMNORSX".Contains(word[0]) ? "an" : "a";
         var lower = word.ToLowerInvariant();
         if (new[] { "one", "uni", "use", "usa", "eu", "ule" }.Any(lower.StartsWith)) return "a";
+        if (lower is "honor" or "honour") return "an";
         return "aeiou".Contains(lower[0]) ? "an" : "a";
     }
 

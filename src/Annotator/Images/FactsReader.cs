@@ -1,27 +1,54 @@
 using System.Globalization;
-using Annotator.Images.Exif;
+using Annotator.Images.Metadata;
 
 namespace Annotator.Images;
 
 /// <summary>
-/// Reads <see cref="ImageFacts"/> from an image's EXIF: headers only, no pixels, nothing inflated, a fixed
-/// number of directories and bytes whatever the file claims (see <see cref="ExifDirectories"/>).
-/// Metadata is a courtesy: damaged or hostile EXIF gives fewer facts, never a refused upload.
+/// Reads <see cref="ImageFacts"/> from an image's EXIF, and from its XMP for whatever the EXIF leaves out:
+/// headers only, no pixels, nothing inflated, a fixed number of directories and bytes whatever the file
+/// claims (see <see cref="ExifDirectories"/> and <see cref="XmpPacket"/>).
+/// Metadata is a courtesy: damaged or hostile metadata gives fewer facts, never a refused upload.
 /// </summary>
 public static class FactsReader
 {
     public static ImageFacts Read(Stream content)
     {
+        using var reader = new ImageReader(content);
+        if (reader.Length < 8) return ImageFacts.None;
+        var blocks = Safely(() => MetadataLocator.Find(reader), default);
+        var directories = blocks.Exif is var (start, length) ? Safely(() => ExifDirectories.Read(reader, start, length), null) : null;
+        var exif = directories is null ? ImageFacts.None : Safely(() => From(directories), ImageFacts.None);
+        // A TIFF keeps its XMP in IFD0 (tag 700) rather than in a block of its own.
+        var xmp = blocks.Xmp ?? directories?.Block0(ExifDirectories.Xmp);
+        return xmp is var (xmpStart, xmpLength) ? Fill(exif, Safely(() => XmpPacket.Read(reader, xmpStart, xmpLength), ImageFacts.None)) : exif;
+    }
+
+    // The file ends inside its metadata, or a HEIF box overruns its parent: that block gives nothing.
+    private static T Safely<T>(Func<T> read, T nothing)
+    {
         try
         {
-            using var reader = new ImageReader(content);
-            if (reader.Length < 8 || ExifLocator.Find(reader) is not var (start, length)) return ImageFacts.None;
-            return ExifDirectories.Read(reader, start, length) is { } exif ? From(exif) : ImageFacts.None;
+            return read();
         }
         catch (ImageRejectedException)
         {
-            return ImageFacts.None; // the file ends inside its metadata
+            return nothing;
         }
+    }
+
+    /// <summary>EXIF first, field by field; a position is taken whole from one of them.</summary>
+    private static ImageFacts Fill(ImageFacts exif, ImageFacts xmp)
+    {
+        var located = exif.Latitude is not null;
+        return exif with
+        {
+            CameraMake = exif.CameraMake ?? xmp.CameraMake,
+            CameraModel = exif.CameraModel ?? xmp.CameraModel,
+            Lens = exif.Lens ?? xmp.Lens,
+            TakenAt = exif.TakenAt ?? xmp.TakenAt,
+            Latitude = located ? exif.Latitude : xmp.Latitude,
+            Longitude = located ? exif.Longitude : xmp.Longitude,
+        };
     }
 
     private static ImageFacts From(ExifDirectories exif)
@@ -56,8 +83,8 @@ public static class FactsReader
         return Math.Abs(value) <= limit ? Math.Round(value, 6) : null;
     }
 
-    /// <summary>EXIF strings are free text from a camera or an editor: keep them printable and short.</summary>
-    private static string? Clean(string? text)
+    /// <summary>EXIF and XMP strings are free text from a camera or an editor: keep them printable and short.</summary>
+    internal static string? Clean(string? text)
     {
         var clean = new string((text ?? "").Where(c => !char.IsControl(c) && c != '\uFFFD').Take(100).ToArray()).Trim();
         return clean.Length == 0 ? null : clean;

@@ -7,7 +7,7 @@ namespace Annotator.Images;
 /// the 'ispe' property associated with it in 'ipma'. The first 'ispe' is often the wrong one: an iPhone
 /// HEIC is a grid of 512×512 tiles, each with its own 'ispe', and only the grid item's is the photo's.
 /// </summary>
-internal sealed class HeifMeta(string name)
+internal sealed partial class HeifMeta(string name)
 {
     public const uint Av01 = 0x61763031, Hvc1 = 0x68766331, Grid = 0x67726964;
     private const uint Hdlr = 0x68646C72, Pitm = 0x7069746D, Iinf = 0x69696E66, Infe = 0x696E6665, Iprp = 0x69707270,

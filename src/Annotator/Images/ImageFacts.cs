@@ -1,8 +1,8 @@
 namespace Annotator.Images;
 
 /// <summary>
-/// Facts read from an image's metadata at upload (EXIF): what a person wants to know about a photo,
-/// and what the offline describer can say without a model. Every field is optional.
+/// Facts read from an image at upload, from its metadata (EXIF, else XMP) and its structure (frames): what a
+/// person wants to know about a photo, and what the offline describer can say without a model. Every field is optional.
 /// </summary>
 public sealed record ImageFacts
 {
@@ -21,6 +21,11 @@ public sealed record ImageFacts
     public double? FNumber { get; init; }
     public int? Iso { get; init; }
     public double? FocalLength { get; init; }
+
+    /// <summary>Frames counted by the upload's structural check (GIF, WebP and APNG animations); 1 for a still image.</summary>
+    public int Frames { get; init; } = 1;
+
+    public bool Animated => Frames > 1;
 
     public bool SwapsDimensions => Orientation is >= 5 and <= 8;
 

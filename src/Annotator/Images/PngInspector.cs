@@ -10,7 +10,7 @@ namespace Annotator.Images;
 /// </summary>
 internal static class PngInspector
 {
-    private const uint Ihdr = 0x49484452, Plte = 0x504C5445, Idat = 0x49444154, Iend = 0x49454E44, Actl = 0x6163544C;
+    private const uint Ihdr = 0x49484452, Plte = 0x504C5445, Idat = 0x49444154, Iend = 0x49454E44, Actl = 0x6163544C, Fctl = 0x6663544C;
 
     public static ImageHeader Inspect(ImageReader reader, long maxPixels)
     {
@@ -28,8 +28,8 @@ internal static class PngInspector
             throw Reject.Damaged($"the PNG is damaged: its header declares an impossible pixel format (colour type {colourType}, {bitDepth}-bit)");
 
         var crc = new Crc32();
-        int frames = 1;
-        bool sawPalette = false, sawData = false;
+        var frameControls = 0;
+        bool animated = false, sawPalette = false, sawData = false;
         while (true)
         {
             reader.Truncation = "the PNG is truncated: it ends before its IEND end marker";
@@ -45,7 +45,9 @@ internal static class PngInspector
 
             crc.Reset();
             crc.Append(header[4..]);
-            if (type == Actl && length >= 4) frames = (int)Math.Clamp(BinaryPrimitives.ReadUInt32BigEndian(reader.Peek(4)), 1, int.MaxValue);
+            // An APNG's frames are counted, not taken from what its acTL declares: one fcTL chunk per frame.
+            if (type == Actl) animated = true;
+            else if (type == Fctl) frameControls++;
             for (long left = length; left > 0;)
             {
                 var part = reader.ReadSome(left);
@@ -66,7 +68,7 @@ internal static class PngInspector
         if (!sawData) throw Reject.Damaged("the PNG has no image data (no IDAT chunk)");
         // Adam7 interlacing: the decoder holds every pixel until the last pass (palette images expand to RGBA).
         var wholeImageBytes = ihdr[20] == 1 ? (long)width * height * Channels(colourType) * (bitDepth == 16 ? 2 : 1) : 0;
-        return new ImageHeader(ImageFormat.Png, (int)width, (int)height, frames) { WholeImageBytes = wholeImageBytes };
+        return new ImageHeader(ImageFormat.Png, (int)width, (int)height, animated ? Math.Max(frameControls, 1) : 1) { WholeImageBytes = wholeImageBytes };
     }
 
     private static bool IsChunkName(ReadOnlySpan<byte> name) =>

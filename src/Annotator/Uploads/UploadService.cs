@@ -38,7 +38,7 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
             if (!thumbnailer.CanDecode(header.Format))
                 throw new ImageRejectedException(RejectionKind.Unsupported,
                     $"{header.Format.ToString().ToUpperInvariant()} images cannot be decoded on this server (it has no HEVC decoder); convert the photo to JPEG or AVIF");
-            facts = FactsReader.Read(content);
+            facts = FactsReader.Read(content) with { Frames = header.Frames };
         }
         catch (ImageRejectedException e)
         {

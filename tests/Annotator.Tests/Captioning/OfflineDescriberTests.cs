@@ -48,6 +48,11 @@ public sealed class OfflineDescriberTests
     [InlineData("OnePlus", "ONEPLUS A6003", "taken with a ONEPLUS A6003")]
     [InlineData(null, "Unihertz Atom", "taken with a Unihertz Atom")]
     [InlineData("Canon", "Canon EOS 1300D", "taken with a Canon EOS 1300D")]
+    [InlineData("Apple", "iPhone 13 Pro Max", "taken with an Apple iPhone 13 Pro Max")]
+    [InlineData("HONOR", "PGT-N19", "taken with an HONOR PGT-N19")]
+    [InlineData("HMD Global", "Nokia 8.3 5G", "taken with an HMD Global Nokia 8.3 5G")]
+    [InlineData("Xiaomi", "2201123G", "taken with a Xiaomi 2201123G")]
+    [InlineData("FUJIFILM", "X-T4", "taken with a FUJIFILM X-T4")]
     public async Task The_camera_gets_the_article_its_name_is_said_with(string? make, string model, string expected)
     {
         using var image = Solid(300, 200, 120, 120, 120);

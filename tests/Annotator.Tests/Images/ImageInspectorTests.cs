@@ -40,7 +40,18 @@ public class ImageInspectorTests
         { "canon-18mp-dark.jpg", ImageFormat.Jpeg, 5184, 3456, 1 },
         { "iphone-exif.avif", ImageFormat.Avif, 480, 640, 1 },
         { "anim-squares.webp", ImageFormat.WebP, 80, 80, 9 },
+        { "animated.png", ImageFormat.Png, 160, 107, 3 },
     };
+
+    [Fact]
+    public void An_apngs_frames_are_counted_not_taken_from_what_it_declares()
+    {
+        // acTL claims 4,294,967,295 frames; the file has two frame controls (fcTL), so two frames.
+        byte[] frameControl = [.. new byte[4], 0, 0, 0, 8, 0, 0, 0, 8, .. new byte[8], 0, 1, 0, 10, 0, 0];
+        var png = Annotator.Testing.Hostile.PngChunks.Png(8, 8, ("acTL", [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]), ("fcTL", frameControl), ("fcTL", frameControl));
+
+        Assert.Equal(2, ImageInspector.Inspect(new MemoryStream(png), Limit).Frames);
+    }
 
     [Theory]
     [MemberData(nameof(Photos))]

@@ -91,3 +91,11 @@ export function newerFirst(a, b) {
 export function isOffline(caption) {
   return caption?.provider === 'offline';
 }
+
+const ANIMATED_FORMATS = { 'image/gif': 'GIF', 'image/webp': 'WebP', 'image/png': 'APNG' };
+
+/** "GIF · 12 frames" for an animated image, null for a still one: its preview and thumbnail show only the first frame. */
+export function animationLabel(image) {
+  if (!image.animated) return null;
+  return `${ANIMATED_FORMATS[image.contentType] ?? 'Animated'} · ${image.frames} frames`;
+}

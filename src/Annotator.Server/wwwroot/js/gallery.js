@@ -1,7 +1,7 @@
 // The gallery grid: pages of cards, newest first, each card updated in place as its image changes.
 
 import { listImages, PAGE_SIZE } from './api.js';
-import { el, badge, newerFirst, isOffline } from './format.js';
+import { el, badge, newerFirst, isOffline, animationLabel } from './format.js';
 
 const THUMBNAIL_SIDE = 256;
 
@@ -108,6 +108,7 @@ function createCard(image, onSelect) {
   return el('li', { className: 'card', dataset: { id: image.id } },
     el('div', { className: 'thumb' }),
     el('span', { className: 'badge' }),
+    el('span', { className: 'animation-badge', hidden: true }),
     el('div', { className: 'card-body' },
       el('div', { className: 'card-text' }),
       el('div', { className: 'card-footer' }, select, link)));
@@ -121,6 +122,10 @@ function fillCard(card, image) {
   link.textContent = image.fileName;
   link.title = image.fileName;
   card.querySelector('.badge').replaceWith(badge(image.state));
+  // The thumbnail is the first frame: the badge says there is more to see in the original.
+  const animation = card.querySelector('.animation-badge');
+  animation.textContent = animationLabel(image) ?? '';
+  animation.hidden = !image.animated;
 }
 
 export class Gallery {

@@ -8,7 +8,7 @@ import { CaptionerChoice, providerName, providerAndModel } from './captioners.js
 import { showAccount } from './account-header.js';
 import { can } from './session.js';
 import {
-  el, badge, formatBytes, formatInstant, formatCameraTime, formatDuration, between, formatNumber, isOffline,
+  el, badge, animationLabel, formatBytes, formatInstant, formatCameraTime, formatDuration, between, formatNumber, isOffline,
 } from './format.js';
 
 const $ = id => document.getElementById(id);
@@ -149,6 +149,7 @@ function renderFacts(current) {
     ['Dimensions', current.width && current.height ? `${current.width} × ${current.height} px` : null],
     ['Size', formatBytes(current.sizeBytes)],
     ['Type', current.contentType],
+    ['Animation', current.animated ? `${animationLabel(current)}; the preview is the first, the original plays` : null],
     ['Uploaded', formatInstant(current.createdAt)],
     ['Uploaded by', current.uploadedBy?.userName],
     ['Id', el('code', {}, current.id)],

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Annotator.Images.Exif;
+namespace Annotator.Images.Metadata;
 
 /// <summary>
 /// Reads the few EXIF tags Annotator shows from a TIFF structure: IFD0 and the Exif and GPS directories
@@ -15,7 +15,7 @@ internal sealed class ExifDirectories
 
     public const ushort Make = 0x010F, Model = 0x0110, Orientation = 0x0112, DateTime = 0x0132,
         ExposureTime = 0x829A, FNumber = 0x829D, Iso = 0x8827, DateTimeOriginal = 0x9003, FocalLength = 0x920A, LensModel = 0xA434,
-        GpsLatitudeRef = 1, GpsLatitude = 2, GpsLongitudeRef = 3, GpsLongitude = 4;
+        GpsLatitudeRef = 1, GpsLatitude = 2, GpsLongitudeRef = 3, GpsLongitude = 4, Xmp = 0x02BC;
 
     private const ushort ExifPointer = 0x8769, GpsPointer = 0x8825;
     private const ushort Byte = 1, Ascii = 2, Short = 3, Long = 4, Rational = 5, Undefined = 7, SLong = 9, SRational = 10;
@@ -56,6 +56,10 @@ internal sealed class ExifDirectories
     public string? TextGps(ushort tag) => Text(_gps, tag);
     public long? Integer0(ushort tag) => Integer(_ifd0, tag);
     public long? IntegerExif(ushort tag) => Integer(_exif, tag);
+    /// <summary>Where an IFD0 value of bytes lies in the file (the XMP packet of a TIFF), or null when there is none.</summary>
+    public (long Start, long Length)? Block0(ushort tag) =>
+        _ifd0.TryGetValue(tag, out var entry) && entry.Type is Byte or Undefined ? (_start + entry.ValueAt, entry.Count) : null;
+
     public (long Numerator, long Denominator)? RationalExif(ushort tag) => Rationals(_exif, tag, 1) is [var r] ? r : null;
     public (long Numerator, long Denominator)[]? RationalsGps(ushort tag, int count) => Rationals(_gps, tag, count);
 
