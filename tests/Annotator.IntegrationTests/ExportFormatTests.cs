@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Annotator.Images;
 using Annotator.Testing;
@@ -13,63 +11,20 @@ namespace Annotator.IntegrationTests;
 /// </summary>
 public sealed class ExportFormatTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
 {
-    private const string Edited = "Un port au crépuscule, with \"quotes\".";
-
     private readonly string _work = Directory.CreateTempSubdirectory("annotator-export-").FullName;
 
     private HttpClient Client => fixture.Server.Client;
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    /// <summary>A JPEG accepted, a PNG edited and a JPEG unreviewed, all named with <paramref name="word"/>: id → its original.</summary>
-    private async Task<Dictionary<string, string>> ImagesAsync(string word)
-    {
-        var originals = new Dictionary<string, string>();
-        foreach (var file in new[] { "nikon-gps.jpg", "photo-jolla.png", "camera-canon.jpg" })
-        {
-            var id = (await Client.UploadImageAsync(TestData.Image(file), $"{word}-{file}")).Id();
-            await Client.WaitUntilFinishedAsync(id);
-            originals[id] = TestData.Image(file);
-        }
-        var ids = originals.Keys.ToList();
-        (await Client.PutAsJsonAsync($"api/images/{ids[0]}/annotation", new { status = "accepted" })).EnsureSuccessStatusCode();
-        (await Client.PutAsJsonAsync($"api/images/{ids[1]}/annotation", new { status = "edited", text = Edited, tags = new[] { "harbour" } })).EnsureSuccessStatusCode();
-        return originals;
-    }
+    private Task<Dictionary<string, string>> ImagesAsync(string word) => ExportApi.ImagesAsync(Client, word);
 
-    /// <summary>Starts an export, waits until it is done, and saves its ZIP; returns the job and the file.</summary>
-    private async Task<(JsonNode Job, string Zip)> ExportAsync(object body)
-    {
-        using var started = await Client.PostAsJsonAsync("api/exports", body);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var location = started.Headers.Location!.OriginalString;
-        JsonNode job;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        do
-        {
-            await Task.Delay(100);
-            job = JsonNode.Parse(await Client.GetStringAsync(location))!;
-        } while ((string?)job["state"] == "running" && DateTime.UtcNow < deadline);
-        Assert.True((string?)job["state"] == "done", job.ToJsonString());
-        var zip = Path.Combine(_work, (string)job["id"]! + ".zip");
-        await File.WriteAllBytesAsync(zip, await Client.GetByteArrayAsync((string)job["downloadUrl"]!));
-        return (job, zip);
-    }
-
-    private static byte[] Bytes(string zip, string entry)
-    {
-        using var archive = ZipFile.OpenRead(zip);
-        using var copy = new MemoryStream();
-        using (var stream = archive.GetEntry(entry)!.Open()) stream.CopyTo(copy);
-        return copy.ToArray();
-    }
-
-    private static string Word() => "fmt" + Guid.NewGuid().ToString("N")[..8];
+    private Task<(JsonNode Job, string Zip)> ExportAsync(object body) => ExportApi.ExportAsync(Client, body, _work);
 
     [Fact]
     public async Task COCO_captions_number_the_images_across_splits_and_state_the_size_of_each_file_as_written()
     {
-        var word = Word();
+        var word = ExportApi.Word();
         var originals = await ImagesAsync(word);
 
         var (_, zip) = await ExportAsync(new
@@ -84,17 +39,17 @@ public sealed class ExportFormatTests(ServerFixture fixture) : IClassFixture<Ser
         foreach (var row in rows)
         {
             // The copy's own pixel size, not the original's: read from the JPEG in the archive.
-            var header = ImageInspector.Inspect(new MemoryStream(Bytes(zip, (string)row["file"]!)), long.MaxValue);
+            var header = ImageInspector.Inspect(new MemoryStream(ExportApi.Bytes(zip, (string)row["file"]!)), long.MaxValue);
             Assert.Equal((ImageFormat.Jpeg, header.Width, header.Height), (header.Format, (int)row["width"]!, (int)row["height"]!));
             Assert.Equal(100, Math.Max(header.Width, header.Height));
         }
-        Assert.Equal(Edited, (string?)rows.Single(r => (string)r["id"]! == originals.Keys.ElementAt(1))["text"]);
+        Assert.Equal(ExportApi.Edited, (string?)rows.Single(r => (string)r["id"]! == originals.Keys.ElementAt(1))["text"]);
     }
 
     [Fact]
     public async Task LLaVA_conversations_ask_for_a_description_and_answer_with_the_kept_caption_beside_the_originals()
     {
-        var word = Word();
+        var word = ExportApi.Word();
         var originals = await ImagesAsync(word);
 
         var (_, zip) = await ExportAsync(new { format = "llava", q = word, review = "accepted,edited,unreviewed" });
@@ -102,14 +57,14 @@ public sealed class ExportFormatTests(ServerFixture fixture) : IClassFixture<Ser
         var rows = await DatasetReader.ReadAsync(zip, "llava");
         Assert.Equal(originals.Keys.Order(), rows.Select(r => (string)r["id"]!).Order());
         var edited = rows.Single(r => (string)r["id"]! == originals.Keys.ElementAt(1));
-        Assert.Equal(("train", $"train/{originals.Keys.ElementAt(1)}.png", Edited), ((string?)edited["split"], (string?)edited["file"], (string?)edited["text"]));
-        Assert.Equal(await File.ReadAllBytesAsync(originals.Values.ElementAt(1)), Bytes(zip, (string)edited["file"]!));
+        Assert.Equal(("train", $"train/{originals.Keys.ElementAt(1)}.png", ExportApi.Edited), ((string?)edited["split"], (string?)edited["file"], (string?)edited["text"]));
+        Assert.Equal(await File.ReadAllBytesAsync(originals.Values.ElementAt(1)), ExportApi.Bytes(zip, (string)edited["file"]!));
     }
 
     [Fact]
     public async Task WebDataset_shards_hold_at_most_the_asked_samples_each_with_its_files_adjacent()
     {
-        var word = Word();
+        var word = ExportApi.Word();
         var originals = await ImagesAsync(word);
 
         var (job, zip) = await ExportAsync(new { format = "webdataset", q = word, review = "accepted,edited,unreviewed", shardSamples = 2 });
@@ -128,13 +83,13 @@ public sealed class ExportFormatTests(ServerFixture fixture) : IClassFixture<Ser
             var image = (await Client.GetImageAsync((string)row["id"]!))!;
             Assert.Equal(((int)image["width"]!, (int)image["height"]!), ((int)row["width"]!, (int)row["height"]!));
         }
-        Assert.Equal(Edited, (string?)rows.Single(r => (string)r["id"]! == originals.Keys.ElementAt(1))["text"]);
+        Assert.Equal(ExportApi.Edited, (string?)rows.Single(r => (string)r["id"]! == originals.Keys.ElementAt(1))["text"]);
     }
 
     [Fact]
     public async Task An_export_deleted_by_hand_is_gone_with_its_archive_and_a_second_delete_is_a_404()
     {
-        var (job, _) = await ExportAsync(new { format = "jsonl", q = Word() });
+        var (job, _) = await ExportAsync(new { format = "jsonl", q = ExportApi.Word() });
         var id = (string)job["id"]!;
         var exports = Path.Combine(fixture.Server.DataDirectory, "objects", "exports");
         Assert.Contains(Directory.EnumerateFiles(exports), f => Path.GetFileName(f) == id + ".zip");

@@ -15,6 +15,8 @@ public sealed class ExportJobs(IObjectStore store)
 {
     public const string Prefix = "exports/";
 
+    private const int ReadAttempts = 4;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static string StatusKey(string id) => $"{Prefix}{id}.json";
@@ -40,8 +42,21 @@ public sealed class ExportJobs(IObjectStore store)
     public async Task<ExportJob?> FindAsync(string id, CancellationToken cancellationToken)
     {
         if (!IsId(id)) return null;
-        await using var stored = await store.OpenReadAsync(StatusKey(id), cancellationToken);
-        return stored is null ? null : await JsonSerializer.DeserializeAsync<ExportJob>(stored.Content, Json, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var stored = await store.OpenReadAsync(StatusKey(id), cancellationToken);
+                return stored is null ? null : await JsonSerializer.DeserializeAsync<ExportJob>(stored.Content, Json, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < ReadAttempts)
+            {
+                // The progress is rewritten once a second, and a store whose puts are not atomic (the S3 stand-in
+                // s3rver writes an object in place; some S3-compatible servers too) can show it half-written: cut
+                // JSON, or a body that fails its checksum (the SDK's own exception, which the core cannot name).
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
     }
 
     /// <summary>
