@@ -1,13 +1,17 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Annotator.Exports;
 using Annotator.Images;
+using Annotator.Storage.FileSystem;
 using Annotator.Testing;
+using Microsoft.Extensions.Options;
 
 namespace Annotator.IntegrationTests;
 
 /// <summary>
 /// The COCO captions, LLaVA and WebDataset exports read back by <see cref="DatasetReader"/> as their readers read
-/// them, and an export deleted by hand. Each test exports only its own images (a word in their names, as the search).
+/// them, and an export deleted by hand (not while it runs). Each test exports only its own images (a word in their
+/// names, as the search).
 /// </summary>
 public sealed class ExportFormatTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
 {
@@ -101,5 +105,22 @@ public sealed class ExportFormatTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"api/exports/{id}/download")).StatusCode);
         Assert.DoesNotContain(Directory.EnumerateFiles(exports, "*", SearchOption.AllDirectories), f => f.Contains(id));
         Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync($"api/exports/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_running_export_is_not_deleted_by_hand()
+    {
+        // A job as the node making it writes it, in this server's store: running, its heartbeat fresh.
+        var id = ExportJobs.NewId();
+        var store = new FileSystemObjectStore(Options.Create(new FileSystemStorageOptions { Root = Path.Combine(fixture.Server.DataDirectory, "objects") }));
+        var now = DateTimeOffset.UtcNow;
+        await new ExportJobs(store).SaveAsync(new ExportJob(id, "jsonl", null, "accepted,edited", null, true, ["train"], null, null, now,
+            ExportState.Running, 10, 3, 0, null, null, now, null), CancellationToken.None);
+
+        using var refused = await Client.DeleteAsync($"api/exports/{id}");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("is still running (3 of 10 images written)", (string?)(await refused.ProblemAsync())["detail"]);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync($"api/exports/{id}")).StatusCode);
     }
 }
