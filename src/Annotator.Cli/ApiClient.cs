@@ -24,8 +24,8 @@ public sealed class ApiClient(HttpClient http)
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
     };
 
-    /// <summary>Who the token belongs to, or the one line saying why it cannot be used.</summary>
-    public async Task<(string? UserId, string? Problem)> WhoAmIAsync(CancellationToken cancellationToken)
+    /// <summary>Who the token belongs to, or the one line saying why it cannot be used for <paramref name="right"/>.</summary>
+    public async Task<(string? UserId, string? Problem)> WhoAmIAsync(string right, CancellationToken cancellationToken)
     {
         try
         {
@@ -34,7 +34,7 @@ public sealed class ApiClient(HttpClient http)
             if (!response.IsSuccessStatusCode) return (null, $"the server answered {(int)response.StatusCode} to GET /api/auth/me");
             var me = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
             var rights = me["rights"]?.AsArray().Select(r => (string?)r).ToList() ?? [];
-            return rights.Contains("upload") ? ((string?)me["id"], null) : (null, "the token has no 'upload' right: make one with the upload scope");
+            return rights.Contains(right) ? ((string?)me["id"], null) : (null, $"the token has no '{right}' right: make one with the {right} scope");
         }
         catch (HttpRequestException e)
         {
@@ -95,7 +95,7 @@ public sealed class ApiClient(HttpClient http)
 
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
-    private static string? Detail(string body)
+    internal static string? Detail(string body)
     {
         try
         {

@@ -31,6 +31,7 @@ public static class AnnotatorServices
         services.AddOptionsFor<ThumbnailOptions>(configuration, ThumbnailOptions.Section);
         services.AddOptionsFor<WorkOptions>(configuration, WorkOptions.Section);
         services.AddOptionsFor<EventsOptions>(configuration, EventsOptions.Section);
+        services.AddOptionsFor<ExportOptions>(configuration, ExportOptions.Section);
         services.AddOptionsFor<CaptionOptions>(configuration, CaptionOptions.Section)
             .PostConfigure(o =>
             {
@@ -55,6 +56,7 @@ public static class AnnotatorServices
         services.AddSingleton<ExportWriter>();
         services.AddSingleton<ExportRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<ExportRunner>());
+        services.AddHostedService<ExportSweep>(); // every role: exports are made and kept by web nodes too
         if (root.RunsWorkers)
         {
             services.AddHostedService<OutboxRelay>();

@@ -138,10 +138,11 @@ public sealed class ExportTests(ServerFixture fixture) : IClassFixture<ServerFix
 
     [Theory]
     [InlineData("""{}""", "format is required")]
-    [InlineData("""{"format":"parquet"}""", "'parquet' is not one of imagefolder, jsonl, csv")]
+    [InlineData("""{"format":"parquet"}""", "'parquet' is not one of imagefolder, jsonl, csv, coco, llava, webdataset")]
     [InlineData("""{"format":"jsonl","split":{"train":0.8,"test":0.1}}""", "add up to 0.9, not 1")]
     [InlineData("""{"format":"jsonl","maxEdge":10}""", "maxEdge must be between 64 and 8192")]
     [InlineData("""{"format":"jsonl","review":"accepted,maybe"}""", "review 'maybe' is not one of")]
+    [InlineData("""{"format":"webdataset","shardSamples":0}""", "shardSamples must be between 1 and 100000")]
     public async Task A_bad_export_request_is_a_400_with_one_line(string body, string expected)
     {
         using var response = await Client.PostAsync("api/exports", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

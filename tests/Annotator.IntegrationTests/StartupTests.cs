@@ -12,6 +12,7 @@ public sealed class StartupTests
     [InlineData("Annotator:Thumbnails:Timeout", "0", "Annotator:Thumbnails:Timeout must be between 00:00:01 and 01:00:00.")]
     [InlineData("Annotator:Uploads:MaxConcurrent", "0", "Annotator:Uploads:MaxConcurrent must be between 1 and 10000.")]
     [InlineData("Annotator:Server:MaxEventStreams", "0", "Annotator:Server:MaxEventStreams must be between 1 and 1000000.")]
+    [InlineData("Annotator:Exports:Retention", "00:00:00", "Annotator:Exports:Retention must be between 00:00:01 and 3650.00:00:00.")]
     public async Task A_wrong_setting_stops_the_server_with_one_clear_line(string key, string value, string message)
     {
         var (exitCode, output) = await AnnotatorProcess.RunToExitAsync(new Dictionary<string, string> { [key] = value }, TimeSpan.FromSeconds(60));

@@ -19,4 +19,7 @@ public sealed record ExportJob(
     public ExportJob AsOf(DateTimeOffset now) => State == ExportState.Running && now - Heartbeat > Silence
         ? this with { State = ExportState.Failed, Error = "the server making it stopped before it was done; start the export again" }
         : this;
+
+    /// <summary>When <see cref="ExportSweep"/> deletes the job (of one seen <see cref="AsOf"/> now): its retention after it ended; never while it runs.</summary>
+    public DateTimeOffset? ExpiresAt(TimeSpan retention) => State == ExportState.Running ? null : (FinishedAt ?? Heartbeat) + retention;
 }

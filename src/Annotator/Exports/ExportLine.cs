@@ -7,11 +7,12 @@ namespace Annotator.Exports;
 /// <summary>
 /// One image of an export as its index holds it: the file's name in its folder, the text (the person's annotation,
 /// else the model's prediction) and tags, and with metadata the image's facts. Written as a JSON line between the
-/// export's two passes, and rendered into each format's own index from that.
+/// export's two passes, and rendered into each format's own index from that. <see cref="Width"/> and
+/// <see cref="Height"/> are the catalog's (as shown) in the first pass and the archived file's after the second.
 /// </summary>
 public sealed record ExportLine(
     string Id, string Format, string FileName, string Split, string Text, IReadOnlyList<string> Tags, string? Review,
-    IReadOnlyDictionary<string, object?>? Metadata)
+    IReadOnlyDictionary<string, object?>? Metadata, int Width, int Height)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -32,7 +33,7 @@ public sealed record ExportLine(
         var tags = kept ? annotation!.Tags : image.CaptionResult?.Tags ?? [];
         return new ExportLine(
             image.Id.ToString(), image.Format.ToString(), image.Id + extension, split, text, tags, annotation?.Status.Name(),
-            metadata ? MetadataOf(image) : null);
+            metadata ? MetadataOf(image) : null, image.Width, image.Height);
     }
 
     private static Dictionary<string, object?> MetadataOf(ImageRecord image) => new()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Text;
@@ -7,7 +6,6 @@ using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
 using Annotator.Thumbnails;
-using CsvHelper;
 
 namespace Annotator.Exports;
 
@@ -15,17 +13,17 @@ namespace Annotator.Exports;
 /// Makes one export, streamed end to end: nothing of the set is held in memory or written to a local disk. The first
 /// pass pages through the catalog and streams each split's index lines to the object store
 /// (<see cref="ExportJobs.LinesKey"/>); the second streams the ZIP archive to the store while reading those lines back:
-/// each image's original (or a resized JPEG) from the store into its entry, then the format's index. The lines decide
-/// what the archive holds, so its images and its index always agree, even while the catalog changes.
+/// each image's original (or a resized JPEG) from the store into its entry, and the line of each image it wrote, with
+/// the file's pixel size, to <see cref="ExportJobs.WrittenKey"/>; then the format's index from those. So the archive's
+/// images and its index always agree, even while the catalog changes.
 /// </summary>
 public sealed class ExportWriter(IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, ExportJobs jobs, TimeProvider time)
 {
     private const int Page = 200;
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
     public async Task<ExportJob> RunAsync(ExportJob job, ExportRequest request, CancellationToken cancellationToken)
     {
-        var progress = new Progress(job, jobs, time);
+        var progress = new ExportProgress(job, jobs, time);
         var splits = request.Split.Used.ToList();
         try
         {
@@ -33,7 +31,7 @@ public sealed class ExportWriter(IImageCatalog catalog, IObjectStore store, IThu
                 await PutStreamedAsync(ExportJobs.LinesKey(job.Id, split), "application/x-ndjson",
                     output => WriteLinesAsync(output, request, split, progress, cancellationToken), cancellationToken);
             await PutStreamedAsync(ExportJobs.ArchiveKey(job.Id), "application/zip",
-                output => WriteArchiveAsync(output, job.Id, request, splits, progress, cancellationToken), cancellationToken);
+                output => WriteArchiveAsync(output, job, request, splits, progress, cancellationToken), cancellationToken);
             await using var archive = await store.OpenReadAsync(ExportJobs.ArchiveKey(job.Id), cancellationToken);
             return await progress.FinishAsync(ExportState.Done, null, archive?.Length, CancellationToken.None);
         }
@@ -44,7 +42,11 @@ public sealed class ExportWriter(IImageCatalog catalog, IObjectStore store, IThu
         }
         finally
         {
-            foreach (var split in splits) await store.DeleteAsync(ExportJobs.LinesKey(job.Id, split), CancellationToken.None);
+            foreach (var split in splits)
+            {
+                await store.DeleteAsync(ExportJobs.LinesKey(job.Id, split), CancellationToken.None);
+                await store.DeleteAsync(ExportJobs.WrittenKey(job.Id, split), CancellationToken.None);
+            }
         }
     }
 
@@ -85,7 +87,7 @@ public sealed class ExportWriter(IImageCatalog catalog, IObjectStore store, IThu
     }
 
     /// <summary>The index lines of the images in <paramref name="split"/>, newest first, a catalog page at a time.</summary>
-    private async Task WriteLinesAsync(Stream output, ExportRequest request, string split, Progress progress, CancellationToken cancellationToken)
+    private async Task WriteLinesAsync(Stream output, ExportRequest request, string split, ExportProgress progress, CancellationToken cancellationToken)
     {
         var extension = request.MaxEdge is null ? null : ".jpg";
         ImageId? cursor = null;
@@ -99,162 +101,134 @@ public sealed class ExportWriter(IImageCatalog catalog, IObjectStore store, IThu
                     await progress.SkipAsync(cancellationToken);
                     continue;
                 }
-                await JsonSerializer.SerializeAsync(output, line, ExportLine.Json, cancellationToken);
-                output.WriteByte((byte)'\n');
+                await WriteLineAsync(output, line, cancellationToken);
             }
             cursor = page.Next;
             await progress.BeatAsync(cancellationToken);
         } while (cursor is not null);
     }
 
+    private static async Task WriteLineAsync(Stream output, ExportLine line, CancellationToken cancellationToken)
+    {
+        await JsonSerializer.SerializeAsync(output, line, ExportLine.Json, cancellationToken);
+        output.WriteByte((byte)'\n');
+    }
+
     private async Task WriteArchiveAsync(
-        Stream output, string id, ExportRequest request, IReadOnlyList<string> splits, Progress progress, CancellationToken cancellationToken)
+        Stream output, ExportJob job, ExportRequest request, IReadOnlyList<string> splits, ExportProgress progress, CancellationToken cancellationToken)
     {
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
-        var missing = new HashSet<string>(); // images deleted between the passes: left out of the index too
-        if (request.Format == ExportFormat.ImageFolder)
+        var id = job.Id;
+        switch (request.Format)
         {
-            foreach (var split in splits)
-            {
-                await WriteImagesAsync(zip, id, [split], $"{split}/", request, missing, progress, cancellationToken);
-                await WriteIndexAsync(zip, $"{split}/metadata.jsonl", id, [split], request.Format, missing, cancellationToken);
-            }
-            return;
-        }
-        await WriteImagesAsync(zip, id, splits, "images/", request, missing, progress, cancellationToken);
-        await WriteIndexAsync(zip, request.Format == ExportFormat.Csv ? "data.csv" : "data.jsonl", id, splits, request.Format, missing, cancellationToken);
-    }
-
-    private async Task WriteImagesAsync(
-        ZipArchive zip, string id, IReadOnlyList<string> splits, string folder, ExportRequest request, HashSet<string> missing,
-        Progress progress, CancellationToken cancellationToken)
-    {
-        await foreach (var line in ReadLinesAsync(id, splits, cancellationToken))
-        {
-            var format = Enum.Parse<ImageFormat>(line.Format);
-            await using var original = await store.OpenReadAsync(ObjectKeys.Raw(ImageRow(line.Id), format), cancellationToken);
-            if (original is null)
-            {
-                missing.Add(line.Id);
-                await progress.SkipAsync(cancellationToken);
-                continue;
-            }
-            // Images are compressed already: stored, not deflated again.
-            var entry = zip.CreateEntry(folder + line.FileName, CompressionLevel.NoCompression);
-            await using (var target = entry.Open())
-            {
-                if (request.MaxEdge is { } maxEdge)
+            case ExportFormat.ImageFolder:
+                foreach (var split in splits)
                 {
-                    var pixels = await PixelsAsync(line.Id, cancellationToken);
-                    var copy = await thumbnailer.CreateCaptionImageAsync(original.Content, pixels, maxEdge, cancellationToken);
-                    await target.WriteAsync(copy.Bytes, cancellationToken);
+                    await WriteImagesAsync(zip, id, split, $"{split}/", request, progress, cancellationToken);
+                    await WriteEntryAsync(zip, $"{split}/metadata.jsonl",
+                        entry => WriteJsonLinesAsync(entry, Written(id, [split], cancellationToken), "", full: false));
                 }
+                break;
+            case ExportFormat.Jsonl or ExportFormat.Csv:
+                foreach (var split in splits) await WriteImagesAsync(zip, id, split, "images/", request, progress, cancellationToken);
+                if (request.Format == ExportFormat.Csv)
+                    await WriteEntryAsync(zip, "data.csv", entry => CsvIndex.WriteAsync(entry, Written(id, splits, cancellationToken), "images/", cancellationToken));
                 else
+                    await WriteEntryAsync(zip, "data.jsonl", entry => WriteJsonLinesAsync(entry, Written(id, splits, cancellationToken), "images/", full: true));
+                break;
+            case ExportFormat.Coco:
+                long next = 1; // COCO ids are integers: numbered in archive order, so unique across the export's splits
+                foreach (var split in splits)
                 {
-                    await original.Content.CopyToAsync(target, cancellationToken);
+                    await WriteImagesAsync(zip, id, split, $"{split}/", request, progress, cancellationToken);
+                    await WriteEntryAsync(zip, $"annotations/captions_{split}.json", async entry =>
+                        next = await CocoCaptions.WriteAsync(entry, split, () => Written(id, [split], cancellationToken), next, job.CreatedAt, cancellationToken));
                 }
-            }
-            await progress.WrittenAsync(cancellationToken);
+                break;
+            case ExportFormat.Llava:
+                foreach (var split in splits)
+                {
+                    await WriteImagesAsync(zip, id, split, $"{split}/", request, progress, cancellationToken);
+                    await WriteEntryAsync(zip, $"{split}.json", entry => LlavaConversations.WriteAsync(entry, $"{split}/", Written(id, [split], cancellationToken), cancellationToken));
+                }
+                break;
+            case ExportFormat.WebDataset:
+                foreach (var split in splits)
+                    await WebDatasetShards.WriteAsync(zip, split, ReadLinesAsync(ExportJobs.LinesKey(id, split), cancellationToken),
+                        (line, token) => OpenImageAsync(line, request.MaxEdge, token), request.ShardSamples, progress, cancellationToken);
+                break;
         }
     }
 
-    private async Task<long> PixelsAsync(string id, CancellationToken cancellationToken) =>
-        await catalog.GetAsync(ImageRow(id), cancellationToken) is { } image ? (long)image.Width * image.Height : 0;
+    /// <summary>
+    /// The images of <paramref name="split"/> into <paramref name="folder"/>, and the line of each one written, with the
+    /// file's pixel size, into the split's written lines (streamed to the store beside the archive), which the index is made of.
+    /// </summary>
+    private Task WriteImagesAsync(
+        ZipArchive zip, string id, string split, string folder, ExportRequest request, ExportProgress progress, CancellationToken cancellationToken) =>
+        PutStreamedAsync(ExportJobs.WrittenKey(id, split), "application/x-ndjson", async written =>
+        {
+            await foreach (var line in ReadLinesAsync(ExportJobs.LinesKey(id, split), cancellationToken))
+            {
+                await using var image = await OpenImageAsync(line, request.MaxEdge, cancellationToken);
+                if (image is null) // deleted between the passes: left out of the index too
+                {
+                    await progress.SkipAsync(cancellationToken);
+                    continue;
+                }
+                // Images are compressed already: stored, not deflated again.
+                var entry = zip.CreateEntry(folder + line.FileName, CompressionLevel.NoCompression);
+                await using (var target = entry.Open()) await image.Content.CopyToAsync(target, cancellationToken);
+                await WriteLineAsync(written, line with { Width = image.Width, Height = image.Height }, cancellationToken);
+                await progress.WrittenAsync(cancellationToken);
+            }
+        }, cancellationToken);
 
-    private async Task WriteIndexAsync(
-        ZipArchive zip, string name, string id, IReadOnlyList<string> splits, ExportFormat format, HashSet<string> missing, CancellationToken cancellationToken)
+    /// <summary>The image of <paramref name="line"/> as the archive holds it (the original, or a JPEG copy), or null when it is gone.</summary>
+    private async Task<ExportImage?> OpenImageAsync(ExportLine line, int? maxEdge, CancellationToken cancellationToken)
+    {
+        var stored = await store.OpenReadAsync(ObjectKeys.Raw(Catalog.Sql.ImageRow.ParseId(line.Id), Enum.Parse<ImageFormat>(line.Format)), cancellationToken);
+        if (stored is null) return null;
+        if (maxEdge is null) return new ExportImage(stored.Content, stored.Length, line.Width, line.Height);
+        await using (stored)
+        {
+            var copy = await thumbnailer.CreateCaptionImageAsync(stored.Content, (long)line.Width * line.Height, maxEdge.Value, cancellationToken);
+            return new ExportImage(new MemoryStream(copy.Bytes, writable: false), copy.Bytes.Length, copy.Width, copy.Height);
+        }
+    }
+
+    private static async Task WriteEntryAsync(ZipArchive zip, string name, Func<Stream, Task> write)
     {
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
         await using var stream = entry.Open();
-        await using var text = new StreamWriter(stream, new UTF8Encoding(false));
-        var folder = format == ExportFormat.ImageFolder ? "" : "images/";
-        if (format == ExportFormat.Csv)
+        await write(stream);
+    }
+
+    private static async Task WriteJsonLinesAsync(Stream output, IAsyncEnumerable<ExportLine> lines, string folder, bool full)
+    {
+        await using var text = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
+        await foreach (var line in lines)
         {
-            await using var csv = CsvWriter.Create(text, null, leaveOpen: true);
-            string[] columns = ["file_name", "text", "tags", "id", "split", "review"];
-            string[]? header = null;
-            await foreach (var line in ReadLinesAsync(id, splits, cancellationToken))
-            {
-                if (missing.Contains(line.Id)) continue;
-                if (header is null)
-                {
-                    // Every line of one export has metadata or none: the first says which columns there are.
-                    header = line.Metadata is null ? columns : [.. columns, .. ExportLine.MetadataNames];
-                    await csv.WriteRecordAsync(header, cancellationToken);
-                }
-                var flat = line.Flat(folder + line.FileName, full: true);
-                await csv.WriteRecordAsync(
-                    [.. header.Select(column => column == "tags" ? string.Join("; ", line.Tags) : flat[column] is { } value ? Plain(value) : "")],
-                    cancellationToken);
-            }
-            if (header is null) await csv.WriteRecordAsync(columns, cancellationToken);
-            await csv.FlushAsync(cancellationToken);
-            return;
-        }
-        await foreach (var line in ReadLinesAsync(id, splits, cancellationToken))
-        {
-            if (missing.Contains(line.Id)) continue;
-            await text.WriteAsync(line.Flat(folder + line.FileName, full: format != ExportFormat.ImageFolder).ToJsonString(ExportLine.Json));
+            await text.WriteAsync(line.Flat(folder + line.FileName, full).ToJsonString(ExportLine.Json));
             await text.WriteAsync('\n');
         }
     }
 
-    /// <summary>A JSON value as CSV text: a string as it is, a number or time as JSON writes it.</summary>
-    private static string Plain(System.Text.Json.Nodes.JsonNode value) =>
-        value is System.Text.Json.Nodes.JsonValue plain && plain.GetValueKind() == JsonValueKind.String && plain.TryGetValue<string>(out var text)
-            ? text
-            : value.GetValueKind() == JsonValueKind.String ? value.ToJsonString().Trim('"') : value.ToJsonString();
-
-    private async IAsyncEnumerable<ExportLine> ReadLinesAsync(
+    /// <summary>The lines of what the archive holds, split after split.</summary>
+    private async IAsyncEnumerable<ExportLine> Written(
         string id, IReadOnlyList<string> splits, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var split in splits)
-        {
-            await using var stored = await store.OpenReadAsync(ExportJobs.LinesKey(id, split), cancellationToken)
-                ?? throw new InvalidOperationException($"the {split} index of export {id} is gone");
-            using var reader = new StreamReader(stored.Content, Encoding.UTF8);
-            while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 } text)
-                yield return JsonSerializer.Deserialize<ExportLine>(text, ExportLine.Json)!;
-        }
+            await foreach (var line in ReadLinesAsync(ExportJobs.WrittenKey(id, split), cancellationToken))
+                yield return line;
     }
 
-    private static ImageId ImageRow(string id) => Catalog.Sql.ImageRow.ParseId(id);
-
-    /// <summary>The job's counts, written to the store at most once a second (and at the end): every node's progress bar reads them.</summary>
-    private sealed class Progress(ExportJob job, ExportJobs jobs, TimeProvider time)
+    private async IAsyncEnumerable<ExportLine> ReadLinesAsync(string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        private ExportJob _job = job;
-        private DateTimeOffset _saved = time.GetUtcNow();
-
-        public Task WrittenAsync(CancellationToken cancellationToken)
-        {
-            _job = _job with { Done = _job.Done + 1 };
-            return SaveSoonAsync(cancellationToken);
-        }
-
-        public Task SkipAsync(CancellationToken cancellationToken)
-        {
-            _job = _job with { Skipped = _job.Skipped + 1 };
-            return SaveSoonAsync(cancellationToken);
-        }
-
-        /// <summary>Still working (the heartbeat every node reads), while no image is written yet.</summary>
-        public Task BeatAsync(CancellationToken cancellationToken) => SaveSoonAsync(cancellationToken);
-
-        private async Task SaveSoonAsync(CancellationToken cancellationToken)
-        {
-            var now = time.GetUtcNow();
-            if (now - _saved < ProgressInterval) return;
-            _saved = now;
-            await jobs.SaveAsync(_job = _job with { Heartbeat = now }, cancellationToken);
-        }
-
-        public async Task<ExportJob> FinishAsync(ExportState state, string? error, long? size, CancellationToken cancellationToken)
-        {
-            var now = time.GetUtcNow();
-            _job = _job with { State = state, Error = error, SizeBytes = size, Heartbeat = now, FinishedAt = now };
-            await jobs.SaveAsync(_job, cancellationToken);
-            return _job;
-        }
+        await using var stored = await store.OpenReadAsync(key, cancellationToken)
+            ?? throw new InvalidOperationException($"the export's lines {key} are gone");
+        using var reader = new StreamReader(stored.Content, Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 } text)
+            yield return JsonSerializer.Deserialize<ExportLine>(text, ExportLine.Json)!;
     }
 }

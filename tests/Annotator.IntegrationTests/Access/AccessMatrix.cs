@@ -29,6 +29,7 @@ public static class AccessMatrix
         new("POST", "/api/exports", "api/exports", Rights.Write),
         new("GET", "/api/exports/{id}", $"api/exports/{AnyId}", Rights.Read),
         new("GET", "/api/exports/{id}/download", $"api/exports/{AnyId}/download", Rights.Read),
+        new("DELETE", "/api/exports/{id}", $"api/exports/{AnyId}", Rights.Write),
         new("POST", "/api/recaptions", "api/recaptions", Rights.Write),
         new("GET", "/api/recaptions/{jobId}", $"api/recaptions/{AnyId}", Rights.Read),
         new("GET", "/api/captioners", "api/captioners", Rights.Read),
