@@ -24,25 +24,41 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         var now = Now();
         var version = await database.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
-                                    thumb_state, caption_state, search_name, search_caption)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
-                        'pending', 'pending', @SearchName, '')
-                """,
-                new
-                {
-                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
-                    Facts = ImageRow.FactsJson(image.Facts),
-                    SearchName = SearchWords.Stored(image.FileName),
-                },
-                transaction);
+            try
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
+                                        content_sha256, thumb_state, caption_state, search_name, search_caption)
+                    VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
+                            @ContentSha256, 'pending', 'pending', @SearchName, '')
+                    """,
+                    new
+                    {
+                        Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                        image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                        Facts = ImageRow.FactsJson(image.Facts), image.ContentSha256,
+                        SearchName = SearchWords.Stored(image.FileName),
+                    },
+                    transaction);
+            }
+            // A concurrent upload of the same file waited on the key and lost: its transaction is rolled back whole.
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry && e.Message.Contains("images_content", StringComparison.Ordinal))
+            {
+                throw new DuplicateContentException(image.ContentSha256!);
+            }
             await AppendOutboxAsync(connection, transaction, rawKey, now);
             if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, CancellationToken.None);
             return await FeedVersions.AppendAsync(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
+    }
+
+    public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+            $"SELECT {ImageRow.Columns} FROM images WHERE content_sha256 = @sha256", new { sha256 }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)

@@ -25,25 +25,41 @@ public sealed class PostgresImageCatalog(
         var now = Now();
         var version = await dataSource.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
-                                    thumb_state, caption_state, search_name)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
-                        'pending', 'pending', @SearchName)
-                """,
-                new
-                {
-                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
-                    Facts = ImageRow.FactsJson(image.Facts),
-                    SearchName = SearchWords.Of(image.FileName),
-                },
-                transaction, cancellationToken: cancellationToken));
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
+                                        content_sha256, thumb_state, caption_state, search_name)
+                    VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
+                            @ContentSha256, 'pending', 'pending', @SearchName)
+                    """,
+                    new
+                    {
+                        Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                        image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                        Facts = ImageRow.FactsJson(image.Facts), image.ContentSha256,
+                        SearchName = SearchWords.Of(image.FileName),
+                    },
+                    transaction, cancellationToken: cancellationToken));
+            }
+            // A concurrent upload of the same file waited on the index entry and lost: its transaction is rolled back whole.
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "images_content")
+            {
+                throw new DuplicateContentException(image.ContentSha256!);
+            }
             await AppendOutboxAsync(connection, transaction, [rawKey], now, cancellationToken);
             if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, cancellationToken);
             return await ChangedAsync(connection, transaction, [image.Id.ToString()], now, cancellationToken);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
+    }
+
+    public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+            $"SELECT {ImageRow.Columns} FROM images WHERE content_sha256 = @sha256", new { sha256 }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)

@@ -21,22 +21,38 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         var now = Now();
         var version = await database.WriteAsync((connection, transaction) =>
         {
-            connection.Execute("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts, thumb_state, caption_state)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts, 'pending', 'pending')
-                """,
-                new
-                {
-                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
-                    Facts = ImageRow.FactsJson(image.Facts),
-                },
-                transaction);
+            try
+            {
+                connection.Execute("""
+                    INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts, content_sha256, thumb_state, caption_state)
+                    VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts, @ContentSha256, 'pending', 'pending')
+                    """,
+                    new
+                    {
+                        Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                        image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                        Facts = ImageRow.FactsJson(image.Facts), image.ContentSha256,
+                    },
+                    transaction);
+            }
+            // SQLITE_CONSTRAINT_UNIQUE on the content index; the transaction is rolled back by its disposal.
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067 && e.Message.Contains("content_sha256", StringComparison.Ordinal))
+            {
+                throw new DuplicateContentException(image.ContentSha256!);
+            }
             AppendOutbox(connection, transaction, rawKey, now);
             if (audit is not null) AuditInsert.Run(connection, transaction, audit);
             return Changed(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
+    }
+
+    public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(
+            new CommandDefinition($"SELECT {ImageRow.Columns} FROM images WHERE content_sha256 = @sha256", new { sha256 }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)

@@ -22,7 +22,8 @@ public static class ImagesApi
             // No Accepts<>() metadata: routing would answer a wrong Content-Type with a bare 415, and the
             // handler's problem detail says what to send instead.
             .WithDescription("Send multipart/form-data with one or more files in fields named 'file' or 'files'. "
-                + "One file: 201 with the image and a Location header, or a problem detail. Several: 200 with one result per file.")
+                + "One file: 201 with the image and a Location header, or a problem detail. Several: 200 with one result per file. "
+                + "A file whose bytes are already stored (by anyone): 200 with that image and duplicateOf, its address; nothing is stored again.")
             .Produces<ImageDto>(StatusCodes.Status201Created)
             .Produces<UploadEndpoint.UploadResultsDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -14,9 +14,14 @@ public interface IImageCatalog : IReachable
 {
     /// <summary>
     /// Adds a new image (thumbnail and caption pending), its ObjectCreated event and the audit entry recording the
-    /// upload (when given), atomically; returns it as stored, with its feed version and time.
+    /// upload (when given), atomically; returns it as stored, with its feed version and time. Throws
+    /// <see cref="DuplicateContentException"/>, having written nothing, when another image has its
+    /// <see cref="ImageRecord.ContentSha256"/>: of concurrent uploads of one file, the database lets one through.
     /// </summary>
     Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, AuditEntry? audit, CancellationToken cancellationToken);
+
+    /// <summary>The image whose original has this SHA-256 (lowercase hex), or null.</summary>
+    Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken);
 
     Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken);
 

@@ -275,7 +275,8 @@ export async function deleteImage(id) {
 
 /**
  * Uploads one file as multipart field `file` with XMLHttpRequest, which (unlike fetch) reports upload
- * progress. Never rejects: resolves `{ ok: true, image }` on 201, else `{ ok: false, status, message }`.
+ * progress. Never rejects: resolves `{ ok: true, image }` on 201, `{ ok: true, image, duplicate: true }` on a 200 whose
+ * `duplicateOf` says the same bytes were already uploaded (the image is that one), else `{ ok: false, status, message }`.
  */
 export function uploadFile(file, { onProgress = () => {}, onSent = () => {} } = {}) {
   return new Promise(resolve => {
@@ -293,6 +294,7 @@ export function uploadFile(file, { onProgress = () => {}, onSent = () => {} } = 
       }
       const body = parseJson(xhr.responseText);
       if (xhr.status === 201 && body && body.id) resolve({ ok: true, image: body });
+      else if (xhr.status === 200 && body && body.id && body.duplicateOf) resolve({ ok: true, image: body, duplicate: true });
       else resolve({ ok: false, status: xhr.status, message: problemMessage(xhr.status, body, xhr.statusText) });
     });
     xhr.addEventListener('error', () => resolve({
