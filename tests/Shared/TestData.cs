@@ -35,7 +35,7 @@ public static class TestData
         if (bytes is not [0xFF, 0xD8, ..]) throw new ArgumentException($"{name} is not a JPEG: Distinct copies JPEG photos only");
         var copy = Guid.NewGuid().ToString("N");
         byte[] comment = [0xFF, 0xFE, 0, (byte)(copy.Length + 2), .. System.Text.Encoding.ASCII.GetBytes(copy)];
-        var path = Path.Combine(DistinctFolder, $"{copy}-{name}");
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(DistinctFolder, copy)).FullName, name); // its own name, as uploaded
         File.WriteAllBytes(path, [.. bytes[..2], .. comment, .. bytes[2..]]);
         return path;
     }

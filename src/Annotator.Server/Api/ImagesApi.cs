@@ -38,7 +38,9 @@ public static class ImagesApi
             .CacheOutput(ListCachePolicy.Instance);
 
         images.MapGet("/count", CountAsync).RequireAuthorization(Rights.Read)
-            .WithSummary("How many images the list's filters (q, state, mine, review, provider, model) take in all");
+            .WithSummary("How many images the list's filters (q, state, mine, review, provider, model) take in all")
+            // Every open gallery asks again after a live change: one count per catalog version per node answers them all.
+            .CacheOutput(ListCachePolicy.Instance);
         images.MapGet("/{id}", GetAsync).RequireAuthorization(Rights.Read).WithSummary("One image with its processing states, caption and EXIF facts");
         images.MapPost("/{id}/retry", RetryAsync).RequireAuthorization(Rights.Write).WithSummary("Retry failed thumbnail or caption work");
         images.MapPost("/{id}/recaption", RecaptionAsync).RequireAuthorization(Rights.Write)

@@ -1,6 +1,6 @@
 // The gallery grid: pages of cards, newest first, each card updated in place as its image changes.
 
-import { listImages, PAGE_SIZE } from './api.js';
+import { listImages, countImages, PAGE_SIZE } from './api.js';
 import { el, badge, newerFirst, isOffline } from './format.js';
 
 const THUMBNAIL_SIDE = 256;
@@ -139,6 +139,9 @@ export class Gallery {
   #deleted = new Set(); // a read that started before a delete may still list the image
   #onChange;
   #loaded = false; // the first page of the current search has arrived
+  #total = null; // how many images the search takes in all (GET /api/images/count); null until it answers
+  #counting = null;
+  #recount = null;
 
   /** The signed-in account's id, so that "My uploads" can take in a live upload of theirs; null when unknown. */
   userId = null;
@@ -213,8 +216,32 @@ export class Gallery {
     this.#nextCursor = null;
     this.#loading = false;
     this.#loaded = false;
+    this.#total = null;
     this.#onChange();
+    this.#count();
     await this.#loadPage(null, true);
+  }
+
+  /**
+   * Asks the server how many images the search takes: the grid holds only the pages loaded so far. After a live
+   * change it asks again, at most once a second while changes flow (the answer is cached per catalog version).
+   */
+  #count() {
+    clearTimeout(this.#recount);
+    this.#recount = null;
+    this.#counting?.abort();
+    const abort = new AbortController();
+    this.#counting = abort;
+    const query = this.#query;
+    countImages(query, abort.signal).then(({ count }) => {
+      if (query !== this.#query) return;
+      this.#total = count;
+      this.#describe();
+    }, () => {}); // without a count the status says what is loaded, as before
+  }
+
+  #countLater() {
+    this.#recount ??= setTimeout(() => this.#count(), 1000);
   }
 
   async loadMore() {
@@ -275,7 +302,10 @@ export class Gallery {
    */
   upsert(image, source) {
     if (this.#deleted.has(image.id)) return;
-    if (source === 'event') this.#touched.add(image.id);
+    if (source === 'event') {
+      this.#touched.add(image.id);
+      this.#countLater();
+    }
     const card = this.#cards.get(image.id);
     if (card) {
       if (source === 'upload' || source === 'list') return;
@@ -297,6 +327,7 @@ export class Gallery {
 
   remove(id) {
     this.#deleted.add(id);
+    this.#countLater();
     const card = this.#cards.get(id);
     if (!card) return;
     // Keep keyboard focus in the grid when the focused card disappears.
@@ -342,10 +373,11 @@ export class Gallery {
       this.#setStatus(text);
       return;
     }
-    const more = this.#nextCursor ? '+' : '';
-    const noun = n === 1 && !more ? 'image' : 'images';
+    // Until the count answers (or if it cannot), what is loaded, with a + while more pages exist.
+    const total = this.#total ?? `${n}${this.#nextCursor ? '+' : ''}`;
+    const noun = total === 1 || total === '1' ? 'image' : 'images';
     const yours = this.#query.mine ? ' of yours' : '';
-    this.#setStatus(this.filtered ? `${n}${more} ${noun}${yours} found` : `${n}${more} ${noun}`);
+    this.#setStatus(this.filtered ? `${total} ${noun}${yours} found` : `${total} ${noun}`);
   }
 
   #setStatus(text, isError = false) {
