@@ -3,6 +3,7 @@ using Annotator.Access;
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
+using Annotator.Thumbnails;
 using Dapper;
 using MySqlConnector;
 
@@ -53,6 +54,17 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
+    public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var phash = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT phash FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        if (phash is null) return [];
+        var rows = await connection.QueryAsync<ImageRow>(new CommandDefinition(
+            SimilarSql.Find(Distance), new { id = id.ToString(), phash, maxDistance, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord()).Select(image => new SimilarImage(image, PerceptualHash.Distance(image.PerceptualHash!.Value, phash.Value)))];
+    }
+
     public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -73,7 +85,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
     {
         var parameters = new DynamicParameters();
         var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
-        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value), Distance);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
@@ -84,7 +96,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
     {
         var parameters = new DynamicParameters();
         var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
-        var sql = ImageFilter.CountSql(query, where, (name, value) => parameters.Add(name, value));
+        var sql = ImageFilter.CountSql(query, where, (name, value) => parameters.Add(name, value), Distance);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }

@@ -3,6 +3,7 @@ using Annotator.Access;
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
+using Annotator.Thumbnails;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -54,6 +55,17 @@ public sealed class PostgresImageCatalog(
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
+    public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var phash = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT phash FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        if (phash is null) return [];
+        var rows = await connection.QueryAsync<ImageRow>(new CommandDefinition(
+            SimilarSql.Find(Distance), new { id = id.ToString(), phash, maxDistance, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord()).Select(image => new SimilarImage(image, PerceptualHash.Distance(image.PerceptualHash!.Value, phash.Value)))];
+    }
+
     public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -74,7 +86,7 @@ public sealed class PostgresImageCatalog(
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
-        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value), Distance);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
@@ -84,7 +96,7 @@ public sealed class PostgresImageCatalog(
     public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
-        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value));
+        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value), Distance);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
@@ -155,8 +167,20 @@ public sealed class PostgresImageCatalog(
         }, cancellationToken);
     }
 
-    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
+    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new DynamicParameters(new { phash = perceptualHash }), cancellationToken,
+            stored: (connection, transaction) => MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash));
+
+    /// <summary>PostgreSQL (14+) counts the bits of a bit string: the XOR of two bigints, cast.</summary>
+    private static string Distance(string a, string b) => $"bit_count(({a} # {b})::bit(64))";
+
+    private static async Task MarkNearDuplicatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImageId id, long? perceptualHash)
+    {
+        if (perceptualHash is not { } phash) return;
+        var args = new { id = id.ToString(), phash, maxDistance = PerceptualHash.SimilarDistance };
+        var near = (await connection.QueryAsync<string>(SimilarSql.NearIds(Distance), args, transaction)).AsList();
+        if (near.Count > 0) await connection.ExecuteAsync(SimilarSql.Mark("id = ANY(@ids)"), new { ids = near.Append(args.id).ToArray() }, transaction);
+    }
 
     public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken)
     {
@@ -176,15 +200,16 @@ public sealed class PostgresImageCatalog(
     /// re-caption superseded it, ends only the owner's claim, so the newer work need not wait for the lease to expire.
     /// </summary>
     private Task<Completion> FinishAsync(
-        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? stored = null) =>
         dataSource.WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var stored = await connection.ExecuteAsync(new CommandDefinition(
-                CompletionSql.Finish(p, set, generation), parameters, transaction, cancellationToken: cancellationToken)) > 0;
-            if (stored)
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                CompletionSql.Finish(p, set, generation), parameters, transaction, cancellationToken: cancellationToken)) > 0)
             {
+                if (stored is not null) await stored(connection, transaction); // before the feed's counter row, held to the commit
                 await ChangedAsync(connection, transaction, [id.ToString()], now, cancellationToken);
                 return Completion.Stored;
             }

@@ -3,6 +3,7 @@ using Annotator.Captioning;
 using Annotator.Sql;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
+using Annotator.Thumbnails;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -67,7 +68,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
-        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value), Distance);
 
         using var connection = database.Open();
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
@@ -77,7 +78,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
-        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value));
+        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value), Distance);
         using var connection = database.Open();
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
@@ -138,8 +139,31 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
         }, cancellationToken);
     }
 
-    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
+    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new DynamicParameters(new { phash = perceptualHash }), cancellationToken,
+            stored: (connection, transaction) => MarkNearDuplicates(connection, transaction, id, perceptualHash));
+
+    /// <summary>SQLite has no popcount: <c>hamming64(a, b)</c> is registered on every connection (<see cref="SqliteDatabase.Open"/>).</summary>
+    private static string Distance(string a, string b) => $"hamming64({a}, {b})";
+
+    private static void MarkNearDuplicates(SqliteConnection connection, SqliteTransaction transaction, ImageId id, long? perceptualHash)
+    {
+        if (perceptualHash is not { } phash) return;
+        var args = new { id = id.ToString(), phash, maxDistance = PerceptualHash.SimilarDistance };
+        var near = connection.Query<string>(SimilarSql.NearIds(Distance), args, transaction).AsList();
+        if (near.Count > 0) connection.Execute(SimilarSql.Mark("id IN @ids"), new { ids = near.Append(args.id) }, transaction);
+    }
+
+    public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var phash = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT phash FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        if (phash is null) return [];
+        var rows = await connection.QueryAsync<ImageRow>(new CommandDefinition(
+            SimilarSql.Find(Distance), new { id = id.ToString(), phash, maxDistance, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord()).Select(image => new SimilarImage(image, PerceptualHash.Distance(image.PerceptualHash!.Value, phash.Value)))];
+    }
 
     public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
         FinishAsync(id, "caption", owner, generation, CompletionSql.CaptionDone, new DynamicParameters(CompletionSql.CaptionValues(caption)), cancellationToken);
@@ -155,14 +179,15 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     /// re-caption superseded it, ends only the owner's claim, so the newer work need not wait for the lease to expire.
     /// </summary>
     private Task<Completion> FinishAsync(
-        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken,
+        Action<SqliteConnection, SqliteTransaction>? stored = null) =>
         database.WriteAsync((connection, transaction) =>
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var stored = connection.Execute(CompletionSql.Finish(p, set, generation), parameters, transaction) > 0;
-            if (stored)
+            if (connection.Execute(CompletionSql.Finish(p, set, generation), parameters, transaction) > 0)
             {
+                stored?.Invoke(connection, transaction);
                 Changed(connection, transaction, id.ToString(), now);
                 return Completion.Stored;
             }

@@ -43,7 +43,18 @@ public interface IImageCatalog : IReachable
     /// <summary>Hands claimed work back to pending without counting the attempt (shutdown, not failure).</summary>
     Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken);
 
-    Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken);
+    /// <summary>
+    /// Finishes the thumbnail work and stores the image's <see cref="Thumbnails.PerceptualHash"/>; in the same transaction
+    /// the image and every image within <see cref="Thumbnails.PerceptualHash.SimilarDistance"/> of it are marked as having
+    /// near-duplicates (<see cref="ImageQuery.Similar"/>). Null (tests, old workers): no hash.
+    /// </summary>
+    Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The images whose perceptual hash is within <paramref name="maxDistance"/> bits of <paramref name="id"/>'s, nearest
+    /// first (then newest), at most <paramref name="limit"/>; none when the image has no hash yet or is unknown.
+    /// </summary>
+    Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the caption of work claimed at <paramref name="generation"/> (see <see cref="ImageRecord.CaptionGeneration"/>);

@@ -1,6 +1,7 @@
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
+using Annotator.Thumbnails;
 
 namespace Annotator.Tests.Catalog.Contract;
 
@@ -70,5 +71,45 @@ public abstract partial class CatalogContract
         Assert.Equal(winner.Id, Assert.Single((await Catalog.ListAsync(new ImageQuery(null, 20, null, null), CancellationToken.None)).Items).Id);
         Assert.Equal([$"raw/{winner.Id}.jpg"], (await Under.Outbox.ReadAsync(20, CancellationToken.None)).Select(e => e.Event.Key));
         foreach (var node in nodes) await node.DisposeAsync();
+    }
+}
+
+/// <summary>Near-duplicates: perceptual hashes compared by their Hamming distance in the database.</summary>
+public abstract partial class CatalogContract
+{
+    private async Task<ImageRecord> HashedAsync(string name, long? phash)
+    {
+        var image = await AddAsync(name);
+        await ClaimAsync(image.Id, Work.Thumbnail);
+        Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, phash, CancellationToken.None));
+        return image;
+    }
+
+    [ContractFact]
+    public async Task Images_within_the_distance_are_similar_nearest_first_and_the_gallery_filter_takes_only_those_with_one_left()
+    {
+        // The top bit set: every engine must count the bits of a negative 64-bit integer too.
+        var hash = unchecked((long)0x8000_0000_0000_00F0UL);
+        var photo = await HashedAsync("photo.jpg", hash);
+        var resized = await HashedAsync("photo-small.jpg", hash ^ 0b111);       // 3 bits away
+        var cropped = await HashedAsync("photo-cropped.jpg", hash ^ 0b1_1111_1111); // 9 bits away
+        var other = await HashedAsync("other.jpg", ~hash);                       // 64 bits away
+        await HashedAsync("unhashed.jpg", null);
+
+        var similar = await Catalog.FindSimilarAsync(photo.Id, PerceptualHash.SimilarDistance, 10, CancellationToken.None);
+        Assert.Equal([(resized.Id, 3), (cropped.Id, 9)], similar.Select(s => (s.Image.Id, s.Distance)));
+        Assert.Equal(hash ^ 0b111, similar[0].Image.PerceptualHash);
+        Assert.Equal([photo.Id], (await Catalog.FindSimilarAsync(resized.Id, 5, 10, CancellationToken.None)).Select(s => s.Image.Id));
+        Assert.Empty(await Catalog.FindSimilarAsync(other.Id, PerceptualHash.SimilarDistance, 10, CancellationToken.None));
+
+        var withNear = new ImageQuery(null, 10, null, null, Similar: true);
+        Assert.Equal([cropped.Id, resized.Id, photo.Id], (await Catalog.ListAsync(withNear, CancellationToken.None)).Items.Select(i => i.Id));
+        Assert.Equal(3, await Catalog.CountAsync(withNear, CancellationToken.None));
+
+        // Marks outlive a deleted neighbour; the filter still asks whether one is left.
+        await Catalog.DeleteAsync(resized.Id, CancellationToken.None);
+        await Catalog.DeleteAsync(cropped.Id, CancellationToken.None);
+        Assert.Empty((await Catalog.ListAsync(withNear, CancellationToken.None)).Items);
+        Assert.Equal(0, await Catalog.CountAsync(withNear, CancellationToken.None));
     }
 }
