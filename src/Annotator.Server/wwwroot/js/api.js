@@ -162,11 +162,12 @@ export function listAudit({ before = '', limit = 50, actor = '', target = '' } =
   return request('GET', `/api/audit?${params}`, { signal });
 }
 
-function filterParams({ q = '', state = '', mine = false, review = '', provider = '', model = '' }) {
+function filterParams({ q = '', state = '', mine = false, review = '', provider = '', model = '', similar = false }) {
   const params = new URLSearchParams();
   if (q) params.set('q', q);
   if (state) params.set('state', state);
   if (mine) params.set('mine', 'true');
+  if (similar) params.set('similar', 'true');
   if (review) params.set('review', review);
   if (provider) params.set('provider', provider);
   if (model) params.set('model', model);
@@ -175,13 +176,19 @@ function filterParams({ q = '', state = '', mine = false, review = '', provider 
 
 /**
  * One page of images, newest first: `{ items, nextCursor }`; `mine`: only the caller's uploads; `review`: review
- * states (`unreviewed`, `accepted`, `edited`, `rejected`, comma-separated); `provider`, `model`: the prediction's maker.
+ * states (`unreviewed`, `accepted`, `edited`, `rejected`, comma-separated); `provider`, `model`: the prediction's maker;
+ * `similar`: only images with near-duplicates.
  */
 export function listImages({ cursor = '', limit = PAGE_SIZE, ...filters } = {}, signal) {
   const params = filterParams(filters);
   params.set('limit', String(limit));
   if (cursor) params.set('cursor', cursor);
   return request('GET', `/api/images?${params}`, { signal });
+}
+
+/** An image's near-duplicates, nearest first: `{ hashed, items: [{ distance, image }] }` (`hashed` false before its thumbnail). */
+export function similarImages(id, signal) {
+  return request('GET', `/api/images/${encodeURIComponent(id)}/similar`, { signal });
 }
 
 /** How many images the filters of `listImages` take in all: `{ count }`. */

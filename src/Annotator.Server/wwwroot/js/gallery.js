@@ -129,7 +129,7 @@ export class Gallery {
   #more;
   #images = new Map();
   #cards = new Map();
-  #query = { q: '', state: '', mine: false, review: '' };
+  #query = { q: '', state: '', mine: false, review: '', similar: false };
   #selected = new Set();
   #nextCursor = null;
   #loading = false;
@@ -165,7 +165,7 @@ export class Gallery {
   }
 
   get filtered() {
-    return Boolean(this.#query.q || this.#query.state || this.#query.mine || this.#query.review);
+    return Boolean(this.#query.q || this.#query.state || this.#query.mine || this.#query.review || this.#query.similar);
   }
 
   /** The ids of the cards ticked for a bulk action, in the grid's order. */
@@ -190,7 +190,7 @@ export class Gallery {
     return this.#cards.size;
   }
 
-  /** The search shown: `{ q, state, mine, review }`, empty strings (and false) for none. */
+  /** The search shown: `{ q, state, mine, review, similar }`, empty strings (and false) for none. */
   get query() {
     return { ...this.#query };
   }
@@ -207,7 +207,9 @@ export class Gallery {
 
   /** Shows the first page for a search (empty strings: everything; `mine`: only the caller's uploads). */
   async show(query) {
-    this.#query = { q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine), review: query.review ?? '' };
+    this.#query = {
+      q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine), review: query.review ?? '', similar: Boolean(query.similar),
+    };
     this.#selected.clear();
     this.#abort?.abort();
     this.#images.clear();
@@ -343,8 +345,8 @@ export class Gallery {
 
   /** Under "My uploads" alone (no search, no state), a new image of the person's own belongs in the grid. */
   #ownNew(image, source) {
-    const { q, state, mine, review } = this.#query;
-    if (!mine || q || state || review) return false;
+    const { q, state, mine, review, similar } = this.#query;
+    if (!mine || q || state || review || similar) return false;
     if (source === 'upload') return true;
     return Boolean(this.userId) && image.uploadedBy?.id === this.userId;
   }
@@ -365,9 +367,9 @@ export class Gallery {
     this.#onChange();
     const n = this.#cards.size;
     if (n === 0) {
-      const { q, state, mine, review } = this.#query;
+      const { q, state, mine, review, similar } = this.#query;
       let text;
-      if (mine && !q && !state && !review) text = 'You have not uploaded any images yet.';
+      if (mine && !q && !state && !review && !similar) text = 'You have not uploaded any images yet.';
       else if (this.filtered) text = mine ? 'None of your uploads match this search.' : 'No images match this search.';
       else text = this.canUpload ? 'No images yet. Drop photos above, or choose some, to start.' : 'No images yet.';
       this.#setStatus(text);
