@@ -1,6 +1,7 @@
 // Near-duplicate detection measured on the test photos: precision and recall of the perceptual hash at each distance.
 //
 //   dotnet run -c Release --project bench/Annotator.Bench.Duplicates [-- testdata-folder]
+//   dotnet run -c Release --project bench/Annotator.Bench.Duplicates -- --scan 100000   (what the queries cost, SQLite)
 //
 // Each distinct photo of tests/testdata/images (or the folder given, or ANNOTATOR_TESTDATA) is copied as a person's
 // library holds copies: re-encoded as JPEG at quality 50 and 95, resized to half and to a quarter, cropped 5% (from the
@@ -15,6 +16,12 @@ using Annotator.Thumbnails;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
+
+if (args is ["--scan", var count])
+{
+    await Annotator.Bench.Duplicates.ScanCost.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 
 var folder = args.FirstOrDefault() ?? (Environment.GetEnvironmentVariable("ANNOTATOR_TESTDATA") is { Length: > 0 } root
     ? Path.Combine(root, "images")

@@ -54,6 +54,17 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
+    /// <summary>Once an image is gone, its marked neighbours with no other near-duplicate lose their mark.</summary>
+    private static async Task UnmarkLonelyNeighboursAsync(MySqlConnection connection, MySqlTransaction transaction, long phash)
+    {
+        var lonely = new List<string>();
+        foreach (var (id, near) in await connection.QueryAsync<(string Id, long Phash)>(
+            SimilarSql.MarkedNear(Distance), new { phash, maxDistance = PerceptualHash.SimilarDistance }, transaction))
+            if (await connection.ExecuteScalarAsync<long?>(SimilarSql.AnotherNear(Distance), new { id, phash = near, maxDistance = PerceptualHash.SimilarDistance }, transaction) is null)
+                lonely.Add(id);
+        if (lonely.Count > 0) await connection.ExecuteAsync(SimilarSql.Unmark("id IN @ids"), new { ids = lonely.ToArray() }, transaction);
+    }
+
     public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -85,7 +96,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
     {
         var parameters = new DynamicParameters();
         var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
-        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value), Distance);
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
@@ -96,7 +107,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
     {
         var parameters = new DynamicParameters();
         var where = await FilterAsync(query.Search, query.State, parameters, cancellationToken);
-        var sql = ImageFilter.CountSql(query, where, (name, value) => parameters.Add(name, value), Distance);
+        var sql = ImageFilter.CountSql(query, where, (name, value) => parameters.Add(name, value));
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
@@ -228,6 +239,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
                 $"SELECT {ImageRow.Columns} FROM images WHERE id = @id FOR UPDATE", new { id = id.ToString() }, transaction);
             if (deleted is null) return null;
             await connection.ExecuteAsync("DELETE FROM images WHERE id = @id", new { id = id.ToString() }, transaction);
+            if (deleted.Phash is { } phash) await UnmarkLonelyNeighboursAsync(connection, transaction, phash);
             await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now(), deleted: true);
             return deleted;
         }, cancellationToken);

@@ -55,6 +55,17 @@ public sealed class PostgresImageCatalog(
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
     }
 
+    /// <summary>Once an image is gone, its marked neighbours with no other near-duplicate lose their mark.</summary>
+    private static async Task UnmarkLonelyNeighboursAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long phash)
+    {
+        var lonely = new List<string>();
+        foreach (var (id, near) in (await connection.QueryAsync<(string Id, long Phash)>(
+            SimilarSql.MarkedNear(Distance), new { phash, maxDistance = PerceptualHash.SimilarDistance }, transaction)).AsList())
+            if (await connection.ExecuteScalarAsync<int?>(SimilarSql.AnotherNear(Distance), new { id, phash = near, maxDistance = PerceptualHash.SimilarDistance }, transaction) is null)
+                lonely.Add(id);
+        if (lonely.Count > 0) await connection.ExecuteAsync(SimilarSql.Unmark("id = ANY(@ids)"), new { ids = lonely.ToArray() }, transaction);
+    }
+
     public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -86,7 +97,7 @@ public sealed class PostgresImageCatalog(
     {
         var parameters = new DynamicParameters();
         var where = Filter(query.Search, query.State, parameters);
-        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value), Distance);
+        var sql = ImageFilter.PageSql(query, where, (name, value) => parameters.Add(name, value));
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ImageRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
@@ -96,7 +107,7 @@ public sealed class PostgresImageCatalog(
     public async Task<long> CountAsync(ImageQuery query, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
-        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value), Distance);
+        var sql = ImageFilter.CountSql(query, Filter(query.Search, query.State, parameters), (name, value) => parameters.Add(name, value));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
@@ -337,7 +348,9 @@ public sealed class PostgresImageCatalog(
         {
             var deleted = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
                 $"DELETE FROM images WHERE id = @id RETURNING {ImageRow.Columns}", new { id = id.ToString() }, transaction, cancellationToken: cancellationToken));
-            if (deleted is not null) await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken, deleted: true);
+            if (deleted is null) return null;
+            if (deleted.Phash is { } phash) await UnmarkLonelyNeighboursAsync(connection, transaction, phash);
+            await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken, deleted: true);
             return deleted;
         }, cancellationToken);
         return row?.ToRecord();

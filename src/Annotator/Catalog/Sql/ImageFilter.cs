@@ -19,9 +19,9 @@ public static class ImageFilter
     /// narrowed as <see cref="Narrow"/> does and to ids before the cursor, newest first, one row more than the limit
     /// (<see cref="ImageRow.Page"/> tells a next page by it). The parameters it needs go to <paramref name="parameter"/>.
     /// </summary>
-    public static string PageSql(ImageQuery query, List<string> where, Action<string, object?> parameter, SimilarSql.Distance distance)
+    public static string PageSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
-        Narrow(query, where, parameter, distance);
+        Narrow(query, where, parameter);
         if (query.Before is { } before)
         {
             where.Add("id < @before");
@@ -32,19 +32,19 @@ public static class ImageFilter
     }
 
     /// <summary>How many images the query takes in all, cursor and limit aside (the review queue's "left").</summary>
-    public static string CountSql(ImageQuery query, List<string> where, Action<string, object?> parameter, SimilarSql.Distance distance)
+    public static string CountSql(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
-        Narrow(query, where, parameter, distance);
+        Narrow(query, where, parameter);
         return $"SELECT count(*) FROM images {Where(where)}";
     }
 
     /// <summary>
     /// Adds the conditions every engine writes alike: review state, the prediction's provider and model, one uploader
-    /// ("my uploads"), having near-duplicates (by the engine's <paramref name="distance"/>).
+    /// ("my uploads"), having near-duplicates.
     /// </summary>
-    private static void Narrow(ImageQuery query, List<string> where, Action<string, object?> parameter, SimilarSql.Distance distance)
+    private static void Narrow(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
-        if (query.Similar) where.Add(SimilarSql.HasNear(distance));
+        if (query.Similar) where.Add(SimilarSql.HasNear);
         if (query.Review is { } review) where.Add(ReviewCondition(review));
         if (query.Provider is { } provider)
         {

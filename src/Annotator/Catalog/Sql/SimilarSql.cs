@@ -7,8 +7,8 @@ namespace Annotator.Catalog.Sql;
 /// their XOR (<see cref="Distance"/>: MariaDB/MySQL <c>BIT_COUNT(a ^ b)</c>, PostgreSQL <c>bit_count((a # b)::bit(64))</c>,
 /// SQLite a function the adapter registers); the rest is written once, here. Comparing one 64-bit hash with every row is a
 /// table scan of integers, a few milliseconds per 100,000 images, done once per thumbnail and once per image page.
-/// <c>near_duplicates</c> marks the rows that had a near one when either was hashed, so the gallery filter checks only
-/// those; a mark outlives a deleted neighbour, so the filter also checks that one is still there.
+/// <c>near_duplicates</c> marks the rows that have a near one: set on both when either is hashed, taken off a neighbour
+/// of a deleted image that has no other left. The gallery's filter and count read the mark alone, never comparing pairs.
 /// </summary>
 public static class SimilarSql
 {
@@ -36,9 +36,21 @@ public static class SimilarSql
         ORDER BY {distance("phash", "@phash")}, id DESC LIMIT @limit
         """;
 
-    /// <summary>The gallery's "has near-duplicates" condition on an image row: marked, and a near one still there.</summary>
-    public static string HasNear(Distance distance) => $"""
-        (near_duplicates = TRUE AND EXISTS (SELECT 1 FROM images other WHERE other.phash IS NOT NULL AND other.id <> images.id
-            AND {distance("other.phash", "images.phash")} <= {PerceptualHash.SimilarDistance}))
-        """;
+    /// <summary>The gallery's "has near-duplicates" condition: the mark alone, kept true by hashing and deleting.</summary>
+    public const string HasNear = "near_duplicates = TRUE";
+
+    /// <summary>
+    /// After an image with the hash <c>@phash</c> is deleted: the marked images that were near it, each of which keeps
+    /// its mark only if another marked image is near it too (<see cref="AnotherNear"/>). Marks are symmetric, so only
+    /// marked rows need looking at.
+    /// </summary>
+    public static string MarkedNear(Distance distance) =>
+        $"SELECT id, phash FROM images WHERE near_duplicates = TRUE AND phash IS NOT NULL AND {distance("phash", "@phash")} <= @maxDistance";
+
+    /// <summary>1 when a marked image other than <c>@id</c> is near <c>@phash</c>; no row otherwise.</summary>
+    public static string AnotherNear(Distance distance) =>
+        $"SELECT 1 FROM images WHERE near_duplicates = TRUE AND id <> @id AND phash IS NOT NULL AND {distance("phash", "@phash")} <= @maxDistance LIMIT 1";
+
+    /// <summary>Takes the mark off <c>@ids</c>, which have no near-duplicate left; <paramref name="idIn"/> as for <see cref="Mark"/>.</summary>
+    public static string Unmark(string idIn) => $"UPDATE images SET near_duplicates = FALSE WHERE {idIn}";
 }

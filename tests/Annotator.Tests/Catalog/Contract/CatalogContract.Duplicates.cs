@@ -106,8 +106,9 @@ public abstract partial class CatalogContract
         Assert.Equal([cropped.Id, resized.Id, photo.Id], (await Catalog.ListAsync(withNear, CancellationToken.None)).Items.Select(i => i.Id));
         Assert.Equal(3, await Catalog.CountAsync(withNear, CancellationToken.None));
 
-        // Marks outlive a deleted neighbour; the filter still asks whether one is left.
+        // A deleted neighbour takes the mark off only those it leaves with none.
         await Catalog.DeleteAsync(resized.Id, CancellationToken.None);
+        Assert.Equal([cropped.Id, photo.Id], (await Catalog.ListAsync(withNear, CancellationToken.None)).Items.Select(i => i.Id));
         await Catalog.DeleteAsync(cropped.Id, CancellationToken.None);
         Assert.Empty((await Catalog.ListAsync(withNear, CancellationToken.None)).Items);
         Assert.Equal(0, await Catalog.CountAsync(withNear, CancellationToken.None));
