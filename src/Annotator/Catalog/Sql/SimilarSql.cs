@@ -6,7 +6,7 @@ namespace Annotator.Catalog.Sql;
 /// Near-duplicates by perceptual hash on every SQL catalog. The distance of two hashes is each engine's own popcount of
 /// their XOR (<see cref="Distance"/>: MariaDB/MySQL <c>BIT_COUNT(a ^ b)</c>, PostgreSQL <c>bit_count((a # b)::bit(64))</c>,
 /// SQLite a function the adapter registers); the rest is written once, here. Comparing one 64-bit hash with every row is a
-/// table scan of integers, a few milliseconds per 100,000 images, done once per thumbnail and once per image page.
+/// table scan of integers, 40–100 ms per 100,000 images (bench/RESULTS.md), done once per thumbnail and once per image page.
 /// <c>near_duplicates</c> marks the rows that have a near one: set on both when either is hashed, taken off a neighbour
 /// of a deleted image that has no other left. The gallery's filter and count read the mark alone, never comparing pairs.
 /// </summary>
