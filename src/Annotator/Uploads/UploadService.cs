@@ -18,7 +18,7 @@ namespace Annotator.Uploads;
 public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, IOptions<UploadOptions> options, TimeProvider time)
 {
     private static readonly Counter<long> Uploads = new Meter(ProcessingTelemetry.MeterName)
-        .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, or the refusal kind)");
+        .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, duplicate, or the refusal kind)");
 
     private readonly UploadOptions _options = options.Value;
 
@@ -87,7 +87,17 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
             }
             catch (DuplicateContentException) when (attempt < 3)
             {
-                if (await catalog.FindByContentAsync(sha256, CancellationToken.None) is not { } winner) continue;
+                ImageRecord? winner;
+                try
+                {
+                    winner = await catalog.FindByContentAsync(sha256, CancellationToken.None);
+                }
+                catch
+                {
+                    await store.DeleteAsync(key, CancellationToken.None);
+                    throw;
+                }
+                if (winner is null) continue;
                 await store.DeleteAsync(key, CancellationToken.None);
                 return Duplicate(winner);
             }
