@@ -5,8 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace Annotator.Cli;
 
-/// <summary>What the server answered for one file: stored (its image id), or refused with the server's reason.</summary>
-public sealed record UploadOutcome(string? ImageId, string? Refusal);
+/// <summary>
+/// What the server answered for one file: stored (its image id), already there (the same bytes were uploaded before,
+/// by anyone: that image's id), or refused with the server's reason.
+/// </summary>
+public sealed record UploadOutcome(string? ImageId, string? Refusal, bool AlreadyThere = false);
 
 /// <summary>
 /// The REST API as the import uses it, with a token. An upload the server refuses (4xx: not an image, too large,
@@ -67,6 +70,8 @@ public sealed class ApiClient(HttpClient http)
                 using var response = await http.PostAsync("api/images", form, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 if (response.StatusCode == HttpStatusCode.Created) return new UploadOutcome((string?)JsonNode.Parse(body)!["id"], null);
+                if (response.StatusCode == HttpStatusCode.OK && JsonNode.Parse(body) is { } known && known["duplicateOf"] is not null)
+                    return new UploadOutcome((string?)known["id"], null, AlreadyThere: true);
                 var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500;
                 if (!retryable) return new UploadOutcome(null, $"{(int)response.StatusCode}: {Detail(body) ?? response.ReasonPhrase}");
                 if (attempt == Attempts) throw new HttpRequestException($"{file.Path}: the server answered {(int)response.StatusCode} {attempt} times: {Detail(body)}");

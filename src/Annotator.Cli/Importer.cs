@@ -39,7 +39,7 @@ public sealed class Importer(ApiClient api, ImportJournal journal, TextWriter re
         if (outcome.ImageId is { } id)
         {
             journal.Done(file.Path, id);
-            Interlocked.Increment(ref _uploaded);
+            Interlocked.Increment(ref outcome.AlreadyThere ? ref _alreadyThere : ref _uploaded);
             Interlocked.Add(ref _bytes, file.Length);
             return;
         }

@@ -1,6 +1,7 @@
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
+using Annotator.Thumbnails;
 using Dapper;
 using MySqlConnector;
 
@@ -63,8 +64,20 @@ public sealed partial class MySqlImageCatalog
         }, cancellationToken);
     }
 
-    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
+    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new DynamicParameters(new { phash = perceptualHash }), cancellationToken,
+            stored: (connection, transaction) => MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash));
+
+    /// <summary>MariaDB and MySQL count the bits of an integer themselves.</summary>
+    private static string Distance(string a, string b) => $"BIT_COUNT({a} ^ {b})";
+
+    private static async Task MarkNearDuplicatesAsync(MySqlConnection connection, MySqlTransaction transaction, ImageId id, long? perceptualHash)
+    {
+        if (perceptualHash is not { } phash) return;
+        var args = new { id = id.ToString(), phash, maxDistance = PerceptualHash.SimilarDistance };
+        var near = (await connection.QueryAsync<string>(SimilarSql.NearIds(Distance), args, transaction)).AsList();
+        if (near.Count > 0) await connection.ExecuteAsync(SimilarSql.Mark("id IN @ids"), new { ids = near.Append(args.id).ToArray() }, transaction);
+    }
 
     public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken)
     {
@@ -84,14 +97,15 @@ public sealed partial class MySqlImageCatalog
     /// re-caption superseded it, ends only the owner's claim, so the newer work need not wait for the lease to expire.
     /// </summary>
     private Task<Completion> FinishAsync(
-        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken,
+        Func<MySqlConnection, MySqlTransaction, Task>? stored = null) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var stored = await connection.ExecuteAsync(CompletionSql.Finish(p, set, generation), parameters, transaction) > 0;
-            if (stored)
+            if (await connection.ExecuteAsync(CompletionSql.Finish(p, set, generation), parameters, transaction) > 0)
             {
+                if (stored is not null) await stored(connection, transaction); // before the feed's counter row, held to the commit
                 await FeedVersions.AppendAsync(connection, transaction, id.ToString(), now);
                 return Completion.Stored;
             }

@@ -3,6 +3,7 @@ using Annotator.Access;
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
+using Annotator.Thumbnails;
 using Dapper;
 using MySqlConnector;
 
@@ -24,25 +25,63 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
         var now = Now();
         var version = await database.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
-                                    thumb_state, caption_state, search_name, search_caption)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
-                        'pending', 'pending', @SearchName, '')
-                """,
-                new
-                {
-                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
-                    Facts = ImageRow.FactsJson(image.Facts),
-                    SearchName = SearchWords.Stored(image.FileName),
-                },
-                transaction);
+            try
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
+                                        content_sha256, thumb_state, caption_state, search_name, search_caption)
+                    VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
+                            @ContentSha256, 'pending', 'pending', @SearchName, '')
+                    """,
+                    new
+                    {
+                        Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                        image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                        Facts = ImageRow.FactsJson(image.Facts), image.ContentSha256,
+                        SearchName = SearchWords.Stored(image.FileName),
+                    },
+                    transaction);
+            }
+            // A concurrent upload of the same file waited on the key and lost: its transaction is rolled back whole.
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry && e.Message.Contains("images_content", StringComparison.Ordinal))
+            {
+                throw new DuplicateContentException(image.ContentSha256!);
+            }
             await AppendOutboxAsync(connection, transaction, rawKey, now);
             if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, CancellationToken.None);
             return await FeedVersions.AppendAsync(connection, transaction, image.Id.ToString(), now);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
+    }
+
+    /// <summary>Once an image is gone, its marked neighbours with no other near-duplicate lose their mark.</summary>
+    private static async Task UnmarkLonelyNeighboursAsync(MySqlConnection connection, MySqlTransaction transaction, long phash)
+    {
+        var lonely = new List<string>();
+        foreach (var (id, near) in await connection.QueryAsync<(string Id, long Phash)>(
+            SimilarSql.MarkedNear(Distance), new { phash, maxDistance = PerceptualHash.SimilarDistance }, transaction))
+            if (await connection.ExecuteScalarAsync<long?>(SimilarSql.AnotherNear(Distance), new { id, phash = near, maxDistance = PerceptualHash.SimilarDistance }, transaction) is null)
+                lonely.Add(id);
+        if (lonely.Count > 0) await connection.ExecuteAsync(SimilarSql.Unmark("id IN @ids"), new { ids = lonely.ToArray() }, transaction);
+    }
+
+    public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var phash = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT phash FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        if (phash is null) return [];
+        var rows = await connection.QueryAsync<ImageRow>(new CommandDefinition(
+            SimilarSql.Find(Distance), new { id = id.ToString(), phash, maxDistance, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord()).Select(image => new SimilarImage(image, PerceptualHash.Distance(image.PerceptualHash!.Value, phash.Value)))];
+    }
+
+    public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+            $"SELECT {ImageRow.Columns} FROM images WHERE content_sha256 = @sha256", new { sha256 }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
@@ -200,6 +239,7 @@ public sealed partial class MySqlImageCatalog(MySqlDatabase database, TimeProvid
                 $"SELECT {ImageRow.Columns} FROM images WHERE id = @id FOR UPDATE", new { id = id.ToString() }, transaction);
             if (deleted is null) return null;
             await connection.ExecuteAsync("DELETE FROM images WHERE id = @id", new { id = id.ToString() }, transaction);
+            if (deleted.Phash is { } phash) await UnmarkLonelyNeighboursAsync(connection, transaction, phash);
             await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now(), deleted: true);
             return deleted;
         }, cancellationToken);

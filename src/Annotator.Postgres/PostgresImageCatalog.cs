@@ -3,6 +3,7 @@ using Annotator.Access;
 using Annotator.Captioning;
 using Annotator.Catalog.Sql;
 using Annotator.Images;
+using Annotator.Thumbnails;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -25,25 +26,63 @@ public sealed class PostgresImageCatalog(
         var now = Now();
         var version = await dataSource.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
-                                    thumb_state, caption_state, search_name)
-                VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
-                        'pending', 'pending', @SearchName)
-                """,
-                new
-                {
-                    Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
-                    image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
-                    Facts = ImageRow.FactsJson(image.Facts),
-                    SearchName = SearchWords.Of(image.FileName),
-                },
-                transaction, cancellationToken: cancellationToken));
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO images (id, file_name, format, width, height, size_bytes, created_at, updated_at, uploader_id, uploader_name, facts,
+                                        content_sha256, thumb_state, caption_state, search_name)
+                    VALUES (@Id, @FileName, @Format, @Width, @Height, @SizeBytes, @CreatedAt, @CreatedAt, @UploaderId, @UploaderName, @Facts,
+                            @ContentSha256, 'pending', 'pending', @SearchName)
+                    """,
+                    new
+                    {
+                        Id = image.Id.ToString(), image.FileName, Format = image.Format.ToString(), image.Width, image.Height,
+                        image.SizeBytes, CreatedAt = image.CreatedAt.ToUnixTimeMilliseconds(), image.UploaderId, image.UploaderName,
+                        Facts = ImageRow.FactsJson(image.Facts), image.ContentSha256,
+                        SearchName = SearchWords.Of(image.FileName),
+                    },
+                    transaction, cancellationToken: cancellationToken));
+            }
+            // A concurrent upload of the same file waited on the index entry and lost: its transaction is rolled back whole.
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "images_content")
+            {
+                throw new DuplicateContentException(image.ContentSha256!);
+            }
             await AppendOutboxAsync(connection, transaction, [rawKey], now, cancellationToken);
             if (audit is not null) await AuditInsert.RunAsync(connection, transaction, audit, cancellationToken);
             return await ChangedAsync(connection, transaction, [image.Id.ToString()], now, cancellationToken);
         }, cancellationToken);
         return image with { Version = version, UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
+    }
+
+    /// <summary>Once an image is gone, its marked neighbours with no other near-duplicate lose their mark.</summary>
+    private static async Task UnmarkLonelyNeighboursAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long phash)
+    {
+        var lonely = new List<string>();
+        foreach (var (id, near) in (await connection.QueryAsync<(string Id, long Phash)>(
+            SimilarSql.MarkedNear(Distance), new { phash, maxDistance = PerceptualHash.SimilarDistance }, transaction)).AsList())
+            if (await connection.ExecuteScalarAsync<int?>(SimilarSql.AnotherNear(Distance), new { id, phash = near, maxDistance = PerceptualHash.SimilarDistance }, transaction) is null)
+                lonely.Add(id);
+        if (lonely.Count > 0) await connection.ExecuteAsync(SimilarSql.Unmark("id = ANY(@ids)"), new { ids = lonely.ToArray() }, transaction);
+    }
+
+    public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var phash = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT phash FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
+        if (phash is null) return [];
+        var rows = await connection.QueryAsync<ImageRow>(new CommandDefinition(
+            SimilarSql.Find(Distance), new { id = id.ToString(), phash, maxDistance, limit }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord()).Select(image => new SimilarImage(image, PerceptualHash.Distance(image.PerceptualHash!.Value, phash.Value)))];
+    }
+
+    public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
+            $"SELECT {ImageRow.Columns} FROM images WHERE content_sha256 = @sha256", new { sha256 }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
@@ -139,8 +178,20 @@ public sealed class PostgresImageCatalog(
         }, cancellationToken);
     }
 
-    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken) =>
-        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new(), cancellationToken);
+    public Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken) =>
+        FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new DynamicParameters(new { phash = perceptualHash }), cancellationToken,
+            stored: (connection, transaction) => MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash));
+
+    /// <summary>PostgreSQL (14+) counts the bits of a bit string: the XOR of two bigints, cast.</summary>
+    private static string Distance(string a, string b) => $"bit_count(({a} # {b})::bit(64))";
+
+    private static async Task MarkNearDuplicatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImageId id, long? perceptualHash)
+    {
+        if (perceptualHash is not { } phash) return;
+        var args = new { id = id.ToString(), phash, maxDistance = PerceptualHash.SimilarDistance };
+        var near = (await connection.QueryAsync<string>(SimilarSql.NearIds(Distance), args, transaction)).AsList();
+        if (near.Count > 0) await connection.ExecuteAsync(SimilarSql.Mark("id = ANY(@ids)"), new { ids = near.Append(args.id).ToArray() }, transaction);
+    }
 
     public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken)
     {
@@ -160,15 +211,16 @@ public sealed class PostgresImageCatalog(
     /// re-caption superseded it, ends only the owner's claim, so the newer work need not wait for the lease to expire.
     /// </summary>
     private Task<Completion> FinishAsync(
-        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        ImageId id, string p, string owner, long? generation, string set, DynamicParameters parameters, CancellationToken cancellationToken,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? stored = null) =>
         dataSource.WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
             parameters.AddDynamicParams(new { id = id.ToString(), owner, generation, now });
-            var stored = await connection.ExecuteAsync(new CommandDefinition(
-                CompletionSql.Finish(p, set, generation), parameters, transaction, cancellationToken: cancellationToken)) > 0;
-            if (stored)
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                CompletionSql.Finish(p, set, generation), parameters, transaction, cancellationToken: cancellationToken)) > 0)
             {
+                if (stored is not null) await stored(connection, transaction); // before the feed's counter row, held to the commit
                 await ChangedAsync(connection, transaction, [id.ToString()], now, cancellationToken);
                 return Completion.Stored;
             }
@@ -296,7 +348,9 @@ public sealed class PostgresImageCatalog(
         {
             var deleted = await connection.QuerySingleOrDefaultAsync<ImageRow>(new CommandDefinition(
                 $"DELETE FROM images WHERE id = @id RETURNING {ImageRow.Columns}", new { id = id.ToString() }, transaction, cancellationToken: cancellationToken));
-            if (deleted is not null) await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken, deleted: true);
+            if (deleted is null) return null;
+            if (deleted.Phash is { } phash) await UnmarkLonelyNeighboursAsync(connection, transaction, phash);
+            await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken, deleted: true);
             return deleted;
         }, cancellationToken);
         return row?.ToRecord();

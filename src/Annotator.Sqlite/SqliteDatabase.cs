@@ -1,3 +1,4 @@
+using Annotator.Thumbnails;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,8 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // The near-duplicate queries' distance (SimilarSql): SQLite has no popcount of its own.
+        connection.CreateFunction("hamming64", (long a, long b) => (long)PerceptualHash.Distance(a, b), isDeterministic: true);
         using var command = connection.CreateCommand();
         // NORMAL is durable across process crashes in WAL mode (only a power loss can drop the last commits).
         command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";

@@ -33,8 +33,22 @@ public sealed class VipsThumbnailer : IThumbnailer
         // Decode once at preview size, keep it in memory, and make the small thumbnail from that.
         using var preview = Load(original, _options.PreviewEdge, deadline);
         using var thumbnail = preview.ThumbnailImage(_options.Edge, height: _options.Edge, size: Enums.Size.Down);
-        return new ThumbnailSet(Webp(thumbnail, effort: 4), Webp(preview, effort: 0));
+        return new ThumbnailSet(Webp(thumbnail, effort: 4), Webp(preview, effort: 0), Hash(thumbnail));
     }, pixels, cancellationToken);
+
+    /// <summary>
+    /// The perceptual hash of the thumbnail's pixels, already oriented and in memory: on a white background (a cut-out's
+    /// transparent parts hash as the page shows them), grey, squeezed to 32×32 whatever its shape.
+    /// </summary>
+    private static long Hash(Image thumbnail)
+    {
+        using var flat = thumbnail.HasAlpha() ? thumbnail.Flatten(background: [255, 255, 255]) : thumbnail.Copy();
+        using var grey = flat.Colourspace(Enums.Interpretation.Bw);
+        using var small = grey.ThumbnailImage(PerceptualHash.Side, height: PerceptualHash.Side, size: Enums.Size.Force);
+        using var oneBand = small.Bands > 1 ? small.ExtractBand(0) : small.Copy();
+        using var bytes = oneBand.Cast(Enums.BandFormat.Uchar);
+        return PerceptualHash.Of(bytes.WriteToMemory<byte>());
+    }
 
     public Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {

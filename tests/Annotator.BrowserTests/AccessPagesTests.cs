@@ -43,7 +43,7 @@ public sealed partial class AccessPagesTests(BrowserFixture browser, ITestOutput
     private async Task<(string Id, string FileName)> AdminPhotoAsync(string prefix)
     {
         var fileName = $"{prefix}-{Guid.NewGuid():N}"[..24] + ".jpg";
-        var image = await browser.Api.UploadImageAsync(TestData.Image("exif-landscape-3.jpg"), fileName);
+        var image = await browser.Api.UploadImageAsync(TestData.Distinct("exif-landscape-3.jpg"), fileName);
         await browser.Api.WaitUntilFinishedAsync(image.Id());
         return (image.Id(), fileName);
     }
@@ -229,7 +229,7 @@ public sealed partial class AccessPagesTests(BrowserFixture browser, ITestOutput
         await Expect(tab.Locator("section.upload")).ToBeVisibleAsync();
         await Expect(tab.Card(adminImageId)).ToBeVisibleAsync();
 
-        await tab.Locator("#file-input").SetInputFilesAsync(TestData.Image("exif-landscape-2.jpg"));
+        await tab.Locator("#file-input").SetInputFilesAsync(TestData.Distinct("exif-landscape-2.jpg"));
         var id = await tab.UploadedIdAsync("exif-landscape-2.jpg");
         await Expect(tab.Card(id).Locator(".card-link")).ToHaveTextAsync("exif-landscape-2.jpg");
         await Expect(tab.Card(id).Locator(".badge")).ToHaveTextAsync("Done");
@@ -348,7 +348,7 @@ public sealed partial class AccessPagesTests(BrowserFixture browser, ITestOutput
 
         using var client = AccessApi.ClientWith(Base, secret);
         using (var read = await client.GetAsync("api/images")) Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        using (var upload = await client.UploadAsync(TestData.Image("exif-landscape-2.jpg"), "token-upload.jpg"))
+        using (var upload = await client.UploadAsync(TestData.Distinct("exif-landscape-2.jpg"), "token-upload.jpg"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, upload.StatusCode);
             Assert.Contains("'upload' scope", (string?)(await upload.ProblemAsync())["detail"]);

@@ -16,7 +16,7 @@ public sealed class ExportPageTests(BrowserFixture browser, ITestOutputHelper ou
         var ids = new List<string>();
         for (var i = 0; i < 2; i++)
         {
-            var id = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"), $"{word}-{i}.jpg")).Id();
+            var id = (await browser.Api.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), $"{word}-{i}.jpg")).Id();
             await browser.Api.WaitUntilFinishedAsync(id);
             ids.Add(id);
         }

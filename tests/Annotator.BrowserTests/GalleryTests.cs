@@ -64,7 +64,7 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
     {
         await using var tab = await browser.NewPageAsync(output);
         await tab.OpenGalleryAsync();
-        var bytes = Convert.ToBase64String(await File.ReadAllBytesAsync(TestData.Image("exif-landscape-8.jpg")));
+        var bytes = Convert.ToBase64String(await File.ReadAllBytesAsync(TestData.Distinct("exif-landscape-8.jpg")));
 
         // What a drag from the file manager delivers: a DataTransfer holding a File.
         await tab.Page.EvaluateAsync("""
@@ -96,7 +96,7 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
     {
         await using var tab = await browser.NewPageAsync(output);
         await tab.OpenGalleryAsync();
-        await tab.Locator("#file-input").SetInputFilesAsync(TestData.Image("exif-portrait-6.jpg"));
+        await tab.Locator("#file-input").SetInputFilesAsync(TestData.Distinct("exif-portrait-6.jpg"));
         var id = await tab.UploadedIdAsync("exif-portrait-6.jpg");
 
         var (width, height) = await tab.WaitForLoadedImageAsync($".card[data-id=\"{id}\"] img.thumb-img");
@@ -139,7 +139,7 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
     public async Task Scrolling_loads_every_page_in_order_without_duplicates()
     {
         foreach (var name in new[] { "exif-landscape-4.jpg", "exif-landscape-5.jpg", "exif-landscape-7.jpg" })
-            await browser.Api.UploadImageAsync(TestData.Image(name));
+            await browser.Api.UploadImageAsync(TestData.Distinct(name));
         var all = JsonNode.Parse(await browser.Api.GetStringAsync("api/images?limit=200"))!["items"]!.AsArray()
             .Select(item => (string)item!["id"]!).ToArray();
         Assert.True(all.Length >= 3);
@@ -164,8 +164,8 @@ public sealed class GalleryTests(BrowserFixture browser, ITestOutputHelper outpu
     [Fact]
     public async Task A_search_narrows_the_gallery_lives_in_the_address_and_survives_a_reload()
     {
-        var nikon = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
-        var other = (await browser.Api.UploadImageAsync(TestData.Image("exif-landscape-2.jpg"))).Id();
+        var nikon = (await browser.Api.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
+        var other = (await browser.Api.UploadImageAsync(TestData.Distinct("exif-landscape-2.jpg"))).Id();
         await browser.Api.WaitUntilFinishedAsync(nikon);
         await browser.Api.WaitUntilFinishedAsync(other);
 

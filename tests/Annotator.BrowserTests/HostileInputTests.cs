@@ -19,7 +19,7 @@ public sealed class HostileInputTests(BrowserFixture browser, ITestOutputHelper 
         {
             Name = HostileName,
             MimeType = "image/jpeg",
-            Buffer = await File.ReadAllBytesAsync(TestData.Image("phone-jolla.jpg")),
+            Buffer = await File.ReadAllBytesAsync(TestData.Distinct("phone-jolla.jpg")),
         });
         var id = await tab.UploadedIdAsync(HostileName);
 

@@ -11,7 +11,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
     [Fact]
     public async Task The_image_page_shows_the_preview_caption_camera_and_location()
     {
-        var id = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await browser.Api.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         await using var tab = await browser.NewPageAsync(output);
         await tab.GotoAsync($"/images/{id}");
 
@@ -60,7 +60,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
     [Fact]
     public async Task Deleting_from_the_image_page_returns_to_a_gallery_without_it()
     {
-        var id = (await browser.Api.UploadImageAsync(TestData.Image("exif-landscape-3.jpg"))).Id();
+        var id = (await browser.Api.UploadImageAsync(TestData.Distinct("exif-landscape-3.jpg"))).Id();
         await using var tab = await browser.NewPageAsync(output);
         await tab.GotoAsync($"/images/{id}");
         await Expect(tab.Locator("h1")).ToHaveTextAsync("exif-landscape-3.jpg");
@@ -80,7 +80,7 @@ public sealed class ImagePageTests(BrowserFixture browser, ITestOutputHelper out
     [Fact]
     public async Task Re_caption_writes_a_new_caption_and_the_page_shows_it_live()
     {
-        var id = (await browser.Api.UploadImageAsync(TestData.Image("camera-canon.jpg"))).Id();
+        var id = (await browser.Api.UploadImageAsync(TestData.Distinct("camera-canon.jpg"))).Id();
         var before = await browser.Api.WaitUntilFinishedAsync(id);
         var finishedBefore = (string)before["caption"]!["finishedAt"]!;
         await using var tab = await browser.NewPageAsync(output);

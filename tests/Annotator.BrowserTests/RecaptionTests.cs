@@ -23,7 +23,7 @@ public sealed class RecaptionTests(BrowserFixture browser, GeminiServerFixture f
 
     private async Task<string> UploadAsync(string image, string fileName)
     {
-        var id = (await fixture.Api.UploadImageAsync(TestData.Image(image), fileName)).Id();
+        var id = (await fixture.Api.UploadImageAsync(TestData.Distinct(image), fileName)).Id();
         var done = await fixture.Api.WaitUntilFinishedAsync(id);
         Assert.Equal("offline", (string?)done["caption"]!["provider"]);
         return id;

@@ -17,7 +17,7 @@ public sealed class ReviewPageTests(BrowserFixture browser, ITestOutputHelper ou
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var id = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"), $"{word}-{i}.jpg")).Id();
+            var id = (await browser.Api.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), $"{word}-{i}.jpg")).Id();
             await browser.Api.WaitUntilFinishedAsync(id);
             ids.Add(id);
         }

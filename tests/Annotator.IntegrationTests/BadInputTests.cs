@@ -37,7 +37,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task A_file_over_the_byte_limit_is_refused_while_it_streams()
     {
         // The fixture's server allows 3 MB per file; large-kleiber-20mp.jpg is 4.4 MB.
-        using var response = await Client.UploadAsync(TestData.Image("large-kleiber-20mp.jpg"));
+        using var response = await Client.UploadAsync(TestData.Distinct("large-kleiber-20mp.jpg"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("large-kleiber-20mp.jpg: the file is larger than the 3 MB limit", (string?)(await response.ProblemAsync())["detail"]);
@@ -57,7 +57,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task A_request_that_is_not_multipart_is_a_clear_415()
     {
-        using var response = await Client.PostAsync("api/images", new ByteArrayContent(File.ReadAllBytes(TestData.Image("nikon-gps.jpg")))
+        using var response = await Client.PostAsync("api/images", new ByteArrayContent(File.ReadAllBytes(TestData.Distinct("nikon-gps.jpg")))
         {
             Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") },
         });
@@ -87,7 +87,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task Several_files_get_one_result_each()
     {
         using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(File.ReadAllBytes(TestData.Image("nikon-gps.jpg"))), "files", "good.jpg");
+        form.Add(new ByteArrayContent(File.ReadAllBytes(TestData.Distinct("nikon-gps.jpg"))), "files", "good.jpg");
         form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes("just some text")), "files", "bad.jpg");
         using var response = await Client.PostAsync("api/images", form);
 

@@ -15,7 +15,7 @@ public sealed class CrossSiteTests(ServerFixture fixture) : IClassFixture<Server
     [InlineData(null, "https://evil.example")] // a browser that sends Origin only
     public async Task A_form_upload_from_another_site_is_refused_and_nothing_is_stored(string? fetchSite, string origin)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(TestData.Image("nikon-gps.jpg"))), "file", "x.jpg" } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(TestData.Distinct("nikon-gps.jpg"))), "file", "x.jpg" } };
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/images") { Content = form };
         request.Headers.Add("Origin", origin);
         if (fetchSite is not null) request.Headers.Add("Sec-Fetch-Site", fetchSite);
@@ -30,7 +30,7 @@ public sealed class CrossSiteTests(ServerFixture fixture) : IClassFixture<Server
     [Fact]
     public async Task A_no_cors_re_caption_of_everything_from_another_site_is_refused()
     {
-        var image = await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+        var image = await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"));
         await Client.WaitUntilFinishedAsync(image.Id());
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/recaptions") { Content = new StringContent("", Encoding.UTF8, "text/plain") };
         request.Headers.Add("Origin", "https://evil.example");

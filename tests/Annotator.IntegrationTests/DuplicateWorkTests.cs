@@ -11,7 +11,7 @@ public sealed class DuplicateWorkTests(ServerFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task Twenty_re_captions_of_an_image_being_processed_end_done_and_never_failed()
     {
-        var image = await Client.UploadImageAsync(TestData.Image("phone-jolla.jpg"));
+        var image = await Client.UploadImageAsync(TestData.Distinct("phone-jolla.jpg"));
         var states = new List<string?>();
         var watching = Task.Run(async () =>
         {

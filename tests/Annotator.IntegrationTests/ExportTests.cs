@@ -18,12 +18,17 @@ public sealed class ExportTests(ServerFixture fixture) : IClassFixture<ServerFix
     private HttpClient Client => fixture.Server.Client;
 
     /// <summary>Four captioned images: accepted, edited, rejected and unreviewed, in that order.</summary>
+    /// <summary>The files <see cref="ReviewedAsync"/> uploaded, in its order (each a new copy: one image per content).</summary>
+    private readonly List<string> _photos = [];
+
     private async Task<string[]> ReviewedAsync()
     {
         var ids = new List<string>();
         foreach (var name in new[] { "accepted.jpg", "edited.jpg", "rejected.jpg", "unreviewed.jpg" })
         {
-            var id = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"), name)).Id();
+            var photo = TestData.Distinct("nikon-gps.jpg");
+            _photos.Add(photo);
+            var id = (await Client.UploadImageAsync(photo, name)).Id();
             await Client.WaitUntilFinishedAsync(id);
             ids.Add(id);
         }
@@ -69,7 +74,7 @@ public sealed class ExportTests(ServerFixture fixture) : IClassFixture<ServerFix
     public async Task Each_format_holds_the_kept_captions_and_their_images_in_its_documented_layout()
     {
         var ids = await ReviewedAsync();
-        var original = await File.ReadAllBytesAsync(TestData.Image("nikon-gps.jpg"));
+        var original = await File.ReadAllBytesAsync(_photos[0]);
 
         // ImageFolder, split by id hash: every split folder's metadata.jsonl names exactly the images in it.
         using (var folder = await ExportAsync(new { format = "imagefolder", split = new { train = 0.5, validation = 0.5 } }))

@@ -47,7 +47,7 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
         _gemini.Caption = "A small harbour town with red roofs seen from a hill.";
         _gemini.Tags = ["harbour", "town", "Roofs", "hill"];
 
-        var image = await Client.WaitUntilFinishedAsync((await Client.UploadImageAsync(TestData.Image("large-kleiber-20mp.jpg"))).Id());
+        var image = await Client.WaitUntilFinishedAsync((await Client.UploadImageAsync(TestData.Distinct("large-kleiber-20mp.jpg"))).Id());
 
         Assert.Equal("done", (string?)image["state"]);
         var caption = image["caption"]!;
@@ -76,7 +76,7 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
         _gemini.Always = FakeGeminiServer.Error(403, "PERMISSION_DENIED", "Permission denied: Consumer 'api_key:it-key-5f1c9a7e' has been suspended.");
         var before = _gemini.RequestCount;
 
-        var id = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         // A failed caption makes the image "failed" at once; the thumbnail may still be on its way.
         await WaitForAsync(async () => (await Client.GetImageAsync(id)) is { } i
             && (string?)i["thumbnail"]!["state"] == "done" && (string?)i["caption"]!["state"] == "failed");
@@ -94,7 +94,7 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
     public async Task A_recaption_with_another_model_keeps_the_old_caption_until_the_new_one_arrives()
     {
         _gemini.Caption = "An old caption.";
-        var id = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         await Client.WaitUntilFinishedAsync(id);
         _gemini.Caption = "A new caption from another model.";
         _gemini.Hold();
@@ -123,7 +123,7 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
     public async Task A_failed_recaption_keeps_the_old_caption_and_says_why()
     {
         _gemini.Caption = "The caption that stays.";
-        var id = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         await Client.WaitUntilFinishedAsync(id);
         _gemini.Always = FakeGeminiServer.Blocked("PROHIBITED_CONTENT");
 
@@ -138,7 +138,7 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
     [Fact]
     public async Task A_recaption_with_the_offline_describer_records_it_as_the_provider()
     {
-        var id = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         await Client.WaitUntilFinishedAsync(id);
 
         using var accepted = await Client.PostAsJsonAsync($"api/images/{id}/recaption", new { provider = "offline" });
@@ -155,7 +155,7 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
     [InlineData("""{"model":"gemini/../../x"}""", "model 'gemini/../../x' is not a valid model name (letters, digits and . _ - : / @ +, at most 200)")]
     public async Task A_recaption_with_a_provider_this_server_cannot_use_is_a_clear_400(string body, string detail)
     {
-        var id = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
 
         using var one = await Client.PostAsync($"api/images/{id}/recaption", new StringContent(body, null, "application/json"));
         using var many = await Client.PostAsync("api/recaptions", new StringContent(body, null, "application/json"));
@@ -173,8 +173,8 @@ public sealed class GeminiCaptionsTests : IAsyncLifetime
         var tag = "batch" + Guid.NewGuid().ToString("N")[..8];
         var ids = new List<string>();
         foreach (var name in new[] { "a", "b", "c" })
-            ids.Add((await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"), $"{tag}-{name}.jpg")).Id());
-        var other = (await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"), "unrelated.jpg")).Id();
+            ids.Add((await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), $"{tag}-{name}.jpg")).Id());
+        var other = (await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), "unrelated.jpg")).Id();
         foreach (var id in ids.Append(other)) await Client.WaitUntilFinishedAsync(id);
         _gemini.Hold();
 

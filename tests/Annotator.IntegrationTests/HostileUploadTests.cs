@@ -115,7 +115,7 @@ public sealed class HostileUploadTests(HostileUploadTests.Server fixture) : ICla
     public async Task Too_many_files_in_one_request_answers_for_every_file_it_stored()
     {
         using var form = new MultipartFormDataContent();
-        for (var i = 0; i < 5; i++) form.Add(new ByteArrayContent(File.ReadAllBytes(TestData.Image("nikon-gps.jpg"))), "files", $"photo-{i}.jpg");
+        for (var i = 0; i < 5; i++) form.Add(new ByteArrayContent(File.ReadAllBytes(TestData.Distinct("nikon-gps.jpg"))), "files", $"photo-{i}.jpg");
 
         using var response = await Client.PostAsync("api/images", form);
 
@@ -131,7 +131,7 @@ public sealed class HostileUploadTests(HostileUploadTests.Server fixture) : ICla
     [Fact]
     public async Task A_multipart_body_without_its_final_boundary_is_a_400_naming_what_was_stored()
     {
-        var photo = File.ReadAllBytes(TestData.Image("nikon-gps.jpg"));
+        var photo = File.ReadAllBytes(TestData.Distinct("nikon-gps.jpg"));
         using var body = new MemoryStream();
         void Text(string s) => body.Write(Encoding.ASCII.GetBytes(s));
         Text("--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"one.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n");
@@ -156,7 +156,7 @@ public sealed class HostileUploadTests(HostileUploadTests.Server fixture) : ICla
     [Fact]
     public async Task Direction_overrides_are_removed_from_names_and_downloads()
     {
-        using var response = await Client.UploadAsync(TestData.Image("nikon-gps.jpg"), "holiday\u202Egpj.exe");
+        using var response = await Client.UploadAsync(TestData.Distinct("nikon-gps.jpg"), "holiday\u202Egpj.exe");
         var image = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
 
         Assert.Equal("holidaygpj.exe", (string?)image["fileName"]);
@@ -169,14 +169,15 @@ public sealed class HostileUploadTests(HostileUploadTests.Server fixture) : ICla
     [Fact]
     public async Task A_range_in_another_unit_than_bytes_is_ignored()
     {
-        var image = await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+        var photo = TestData.Distinct("nikon-gps.jpg");
+        var image = await Client.UploadImageAsync(photo);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"api/images/{image.Id()}/original");
         request.Headers.TryAddWithoutValidation("Range", "items=0-1");
 
         using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(new FileInfo(TestData.Image("nikon-gps.jpg")).Length, (await response.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(new FileInfo(photo).Length, (await response.Content.ReadAsByteArrayAsync()).Length);
         (await Client.DeleteAsync($"api/images/{image.Id()}")).Dispose();
     }
 }

@@ -52,9 +52,9 @@ public sealed class ImportCliTests(ServerFixture fixture) : IClassFixture<Server
     public async Task A_folder_tree_is_uploaded_once_refusals_are_reported_and_an_interrupted_run_resumes_without_sending_twice()
     {
         Directory.CreateDirectory(Path.Combine(Photos, "2024", "summer"));
-        File.Copy(TestData.Image("nikon-gps.jpg"), Path.Combine(Photos, "nikon.jpg"));
+        File.Copy(TestData.Distinct("nikon-gps.jpg"), Path.Combine(Photos, "nikon.jpg"));
         File.Copy(TestData.Image("photo-jolla.png"), Path.Combine(Photos, "2024", "jolla.png"));
-        File.Copy(TestData.Image("camera-canon.jpg"), Path.Combine(Photos, "2024", "summer", "canon.jpg"));
+        File.Copy(TestData.Distinct("camera-canon.jpg"), Path.Combine(Photos, "2024", "summer", "canon.jpg"));
         await File.WriteAllTextAsync(Path.Combine(Photos, "2024", "summer", "notes.jpg"), "not a photo at all");
         await File.WriteAllTextAsync(Path.Combine(Photos, "readme.txt"), "not an image file name: never sent");
 
@@ -73,8 +73,8 @@ public sealed class ImportCliTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(3, (await FolderImagesAsync()).Count);
 
         // An interruption after the server stored a new file and before the journal recorded it: started, not done.
-        File.Copy(TestData.Image("exif-landscape-1.jpg"), Path.Combine(Photos, "2024", "landscape.jpg"));
-        File.Copy(TestData.Image("exif-portrait-6.jpg"), Path.Combine(Photos, "2024", "portrait.jpg"));
+        File.Copy(TestData.Distinct("exif-landscape-1.jpg"), Path.Combine(Photos, "2024", "landscape.jpg"));
+        File.Copy(TestData.Distinct("exif-portrait-6.jpg"), Path.Combine(Photos, "2024", "portrait.jpg"));
         await fixture.Server.Client.UploadImageAsync(Path.Combine(Photos, "2024", "landscape.jpg"));
         await File.AppendAllTextAsync(Path.Combine(_work, ".annotator-import"), $"started\t{Path.Combine(Photos, "2024", "landscape.jpg")}\t\n");
 

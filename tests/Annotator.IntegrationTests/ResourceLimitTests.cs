@@ -48,7 +48,7 @@ public sealed class ResourceLimitTests
     public async Task A_stalled_upload_is_answered_408_and_leaves_no_buffer()
     {
         await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:Timeout"] = "00:00:05" });
-        var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
+        var photo = File.ReadAllBytes(TestData.Distinct("phone-jolla.jpg"));
         using var tcp = await StartUploadAsync(server, photo, photo.Length / 2); // half of it, then nothing more
 
         var answer = await ReadHeadAsync(tcp.GetStream(), TimeSpan.FromSeconds(30));
@@ -64,11 +64,11 @@ public sealed class ResourceLimitTests
     public async Task Uploads_past_the_concurrency_limit_get_a_503_with_retry_after()
     {
         await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:MaxConcurrent"] = "1" });
-        var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
+        var photo = File.ReadAllBytes(TestData.Distinct("phone-jolla.jpg"));
         using var slow = await StartUploadAsync(server, photo, 1000);
         await Task.Delay(500); // the slow upload has its slot
 
-        using var second = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
+        using var second = await server.Client.UploadAsync(TestData.Distinct("nikon-gps.jpg"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
         Assert.NotNull(second.Headers.RetryAfter);
@@ -79,7 +79,7 @@ public sealed class ResourceLimitTests
         do
         {
             await Task.Delay(100);
-            using var retry = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
+            using var retry = await server.Client.UploadAsync(TestData.Distinct("nikon-gps.jpg"));
             status = retry.StatusCode;
         } while (status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.Created, status); // the slot is free again once the slow client is gone
@@ -90,7 +90,7 @@ public sealed class ResourceLimitTests
     {
         await using var server = await AnnotatorProcess.StartAsync(new Dictionary<string, string> { ["Annotator:Uploads:MinFreeDiskBytes"] = long.MaxValue.ToString() });
 
-        using var response = await server.Client.UploadAsync(TestData.Image("nikon-gps.jpg"));
+        using var response = await server.Client.UploadAsync(TestData.Distinct("nikon-gps.jpg"));
 
         Assert.Equal(HttpStatusCode.InsufficientStorage, response.StatusCode);
         Assert.StartsWith("the server's disk is nearly full", (string?)(await response.ProblemAsync())["detail"]);
@@ -101,7 +101,7 @@ public sealed class ResourceLimitTests
     public async Task A_client_that_disconnects_mid_upload_is_no_error_and_leaves_nothing()
     {
         await using var server = await AnnotatorProcess.StartAsync();
-        var photo = File.ReadAllBytes(TestData.Image("phone-jolla.jpg"));
+        var photo = File.ReadAllBytes(TestData.Distinct("phone-jolla.jpg"));
         for (var i = 0; i < 5; i++)
         {
             using var tcp = await StartUploadAsync(server, photo, photo.Length / 2);
@@ -152,7 +152,7 @@ public sealed class ResourceLimitTests
         Assert.NotNull(third.Headers.RetryAfter);
         // The open streams still get every change.
         using var events = new StreamReader(await first.Content.ReadAsStreamAsync());
-        var image = await server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+        var image = await server.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"));
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await events.ReadLineAsync(wait.Token) is { } line && !line.Contains(image.Id())) { }
         first.Dispose();

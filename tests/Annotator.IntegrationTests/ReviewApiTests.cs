@@ -13,7 +13,7 @@ public sealed class ReviewApiTests(ServerFixture fixture) : IClassFixture<Server
 
     private async Task<string> CaptionedAsync(string name)
     {
-        var created = await Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"), name);
+        var created = await Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), name);
         return (await Client.WaitUntilFinishedAsync(created.Id())).Id();
     }
 

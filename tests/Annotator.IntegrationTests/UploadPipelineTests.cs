@@ -14,7 +14,7 @@ public sealed class UploadPipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_photo_gets_a_thumbnail_and_an_offline_caption()
     {
-        var created = await _server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+        var created = await _server.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"));
         Assert.Equal("nikon-gps.jpg", (string?)created["fileName"]);
         Assert.Equal(640, (int)created["width"]!);
 

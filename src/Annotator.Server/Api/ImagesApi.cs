@@ -22,7 +22,8 @@ public static class ImagesApi
             // No Accepts<>() metadata: routing would answer a wrong Content-Type with a bare 415, and the
             // handler's problem detail says what to send instead.
             .WithDescription("Send multipart/form-data with one or more files in fields named 'file' or 'files'. "
-                + "One file: 201 with the image and a Location header, or a problem detail. Several: 200 with one result per file.")
+                + "One file: 201 with the image and a Location header, or a problem detail. Several: 200 with one result per file. "
+                + "A file whose bytes are already stored (by anyone): 200 with that image and duplicateOf, its address; nothing is stored again.")
             .Produces<ImageDto>(StatusCodes.Status201Created)
             .Produces<UploadEndpoint.UploadResultsDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -33,11 +34,14 @@ public static class ImagesApi
 
         images.MapGet("/", ListAsync).RequireAuthorization(Rights.Read)
             .WithSummary("List images, newest first, paged by cursor; q searches captions, tags and file names; "
-                + "review (unreviewed, accepted, edited, rejected, comma-separated), provider and model filter by review and by the prediction's maker")
+                + "review (unreviewed, accepted, edited, rejected, comma-separated), provider and model filter by review and by the prediction's maker; "
+                + "similar=true keeps those with near-duplicates")
             .CacheOutput(ListCachePolicy.Instance);
 
         images.MapGet("/count", CountAsync).RequireAuthorization(Rights.Read)
-            .WithSummary("How many images the list's filters (q, state, mine, review, provider, model) take in all");
+            .WithSummary("How many images the list's filters (q, state, mine, review, provider, model, similar) take in all")
+            // Every open gallery asks again after a live change: one count per catalog version per node answers them all.
+            .CacheOutput(ListCachePolicy.Instance);
         images.MapGet("/{id}", GetAsync).RequireAuthorization(Rights.Read).WithSummary("One image with its processing states, caption and EXIF facts");
         images.MapPost("/{id}/retry", RetryAsync).RequireAuthorization(Rights.Write).WithSummary("Retry failed thumbnail or caption work");
         images.MapPost("/{id}/recaption", RecaptionAsync).RequireAuthorization(Rights.Write)
@@ -47,13 +51,14 @@ public static class ImagesApi
         images.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Rights.Write).WithSummary("Delete the image and every object made from it");
 
         images.MapObjectEndpoints();
+        images.MapSimilarApi();
         return app;
     }
 
     private static async Task<Results<Ok<ImageListDto>, ProblemHttpResult>> ListAsync(
         IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken,
         string? cursor = null, int? limit = null, string? q = null, string? state = null, bool mine = false,
-        string? review = null, string? provider = null, string? model = null)
+        string? review = null, string? provider = null, string? model = null, bool similar = false)
     {
         ImageId? before = null;
         if (!string.IsNullOrEmpty(cursor))
@@ -62,7 +67,7 @@ public static class ImagesApi
             before = parsed;
         }
         if (limit is < 1 or > MaxLimit) return Problems.BadRequest($"limit must be between 1 and {MaxLimit}");
-        if (Query(context, q, state, mine, review, provider, model, out var query) is { } problem) return problem;
+        if (Query(context, q, state, mine, review, provider, model, similar, out var query) is { } problem) return problem;
 
         var page = await catalog.ListAsync(query! with { Before = before, Limit = limit ?? DefaultLimit }, cancellationToken);
         return TypedResults.Ok(new ImageListDto([.. page.Items.Select(ImageDto.From)], page.Next?.ToString()));
@@ -70,8 +75,9 @@ public static class ImagesApi
 
     private static async Task<Results<Ok<CountDto>, ProblemHttpResult>> CountAsync(
         IImageCatalog catalog, HttpContext context, CancellationToken cancellationToken,
-        string? q = null, string? state = null, bool mine = false, string? review = null, string? provider = null, string? model = null) =>
-        Query(context, q, state, mine, review, provider, model, out var query) is { } problem
+        string? q = null, string? state = null, bool mine = false, string? review = null, string? provider = null, string? model = null,
+        bool similar = false) =>
+        Query(context, q, state, mine, review, provider, model, similar, out var query) is { } problem
             ? problem
             : TypedResults.Ok(new CountDto(await catalog.CountAsync(query!, cancellationToken)));
 
@@ -80,7 +86,7 @@ public static class ImagesApi
 
     /// <summary>The filters a list and a count share, checked; a 400 problem when one is not valid.</summary>
     private static ProblemHttpResult? Query(
-        HttpContext context, string? q, string? state, bool mine, string? review, string? provider, string? model, out ImageQuery? query)
+        HttpContext context, string? q, string? state, bool mine, string? review, string? provider, string? model, bool similar, out ImageQuery? query)
     {
         query = null;
         WorkState? wanted = null;
@@ -95,7 +101,7 @@ public static class ImagesApi
         if (provider is { Length: > 100 } || model is { Length: > 200 }) return Problems.BadRequest("provider or model is too long");
         query = new ImageQuery(
             null, DefaultLimit, q, wanted, mine ? context.User.UserId() : null, reviewed,
-            string.IsNullOrWhiteSpace(provider) ? null : provider.Trim(), string.IsNullOrWhiteSpace(model) ? null : model.Trim());
+            string.IsNullOrWhiteSpace(provider) ? null : provider.Trim(), string.IsNullOrWhiteSpace(model) ? null : model.Trim(), similar);
         return null;
     }
 

@@ -24,7 +24,7 @@ public sealed class ListCachePolicy : IOutputCachePolicy
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
         context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(30);
-        context.CacheVaryByRules.QueryKeys = new StringValues(["cursor", "limit", "q", "state", "mine", "review", "provider", "model"]);
+        context.CacheVaryByRules.QueryKeys = new StringValues(["cursor", "limit", "q", "state", "mine", "review", "provider", "model", "similar", "maxDistance"]);
         context.CacheVaryByRules.VaryByValues["catalog-version"] = http.RequestServices.GetRequiredService<ImageChanges>().Version.ToString();
         context.CacheVaryByRules.VaryByValues["uploader"] = bool.TryParse(http.Request.Query["mine"], out var mine) && mine ? http.User.UserId() ?? "" : "";
         return ValueTask.CompletedTask;

@@ -1,8 +1,11 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Annotator.Images;
 using Annotator.Server.Access;
 using Annotator.Uploads;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -14,15 +17,16 @@ namespace Annotator.Server.Api;
 /// read one at a time as they stream in; each is held in a small memory buffer that spills to a
 /// temporary file, checked, and stored. Nothing is parsed as a form, nothing is buffered whole twice.
 /// Whatever stops a request half way (a file too large, too many files, a malformed body, a stalled
-/// client) is answered with a problem that lists, in <c>results</c>, every file stored before it.
+/// client) is answered with a problem that lists, in <c>results</c>, every file stored before it. A file whose bytes
+/// the catalog already holds is answered 200 with that image and a <c>duplicateOf</c> link to it, and stored again nowhere.
 /// </summary>
 public static class UploadEndpoint
 {
     private const int MemoryThreshold = 1 << 20;
 
     public static async Task<IResult> HandleAsync(
-        HttpContext context, UploadService uploads, UploadAdmission admission, IOptions<UploadOptions> options, ILogger<UploadService> logger,
-        CancellationToken cancellationToken)
+        HttpContext context, UploadService uploads, UploadAdmission admission, IOptions<UploadOptions> options, IOptions<JsonOptions> json,
+        ILogger<UploadService> logger, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         // The per-file limit is enforced while streaming; the request as a whole may carry many files.
@@ -107,10 +111,19 @@ public static class UploadEndpoint
         return results switch
         {
             [] => Problems.BadRequest("no file: send the image in a multipart field named 'file' or 'files'"),
+            [{ Image: { } image, DuplicateOf: { } link }] => TypedResults.Ok(WithDuplicateOf(image, link, json.Value.SerializerOptions)),
             [{ Image: { } image }] => TypedResults.Created($"/api/images/{image.Id}", image),
             [{ Problem: { } problem }] => Problems.Of(problem.Status, problem.Title, problem.Detail, problem.Extensions),
             _ => TypedResults.Ok(new UploadResultsDto(results)),
         };
+    }
+
+    /// <summary>The image JSON, as every endpoint shows it, with the link that says the upload found it already there.</summary>
+    private static JsonObject WithDuplicateOf(ImageDto image, string link, JsonSerializerOptions options)
+    {
+        var shown = JsonSerializer.SerializeToNode(image, options)!.AsObject();
+        shown["duplicateOf"] = link;
+        return shown;
     }
 
     /// <summary>
@@ -128,17 +141,20 @@ public static class UploadEndpoint
     private static async Task<FileResult> AcceptAsync(
         HttpContext context, UploadService uploads, string fileName, Stream body, UploadOptions limits, StrongBox<bool> storing, CancellationToken cancellationToken)
     {
+        // Hashed as it is buffered: the duplicate check reads the file no second time.
+        using var hashing = new HashingReadStream(new LimitedReadStream(body, limits.MaxFileBytes));
         await using var buffered = new FileBufferingReadStream(
-            new LimitedReadStream(body, limits.MaxFileBytes), MemoryThreshold, bufferLimit: null,
-            () => Directory.CreateDirectory(limits.TempDirectory).FullName);
+            hashing, MemoryThreshold, bufferLimit: null, () => Directory.CreateDirectory(limits.TempDirectory).FullName);
         await buffered.DrainAsync(cancellationToken);
         storing.Value = true;
         try
         {
-            var image = await uploads.AcceptAsync(fileName, buffered, cancellationToken,
+            var (image, duplicate) = await uploads.AcceptAsync(fileName, buffered, hashing.Sha256Hex, cancellationToken,
                 new Uploader(context.User.UserId()!, context.User.UserName()!, context.Connection.RemoteIpAddress?.ToString()));
             storing.Value = false;
-            return new FileResult(fileName, StatusCodes.Status201Created, ImageDto.From(image), null);
+            return duplicate
+                ? new FileResult(fileName, StatusCodes.Status200OK, ImageDto.From(image), null, $"/api/images/{image.Id}")
+                : new FileResult(fileName, StatusCodes.Status201Created, ImageDto.From(image), null);
         }
         catch (ImageRejectedException e) when (e.Kind != RejectionKind.TooLarge)
         {
@@ -149,7 +165,8 @@ public static class UploadEndpoint
         }
     }
 
-    public sealed record FileResult(string FileName, int Status, ImageDto? Image, ProblemDto? Problem);
+    /// <param name="DuplicateOf">For a file already in the catalog (status 200): the existing image's address.</param>
+    public sealed record FileResult(string FileName, int Status, ImageDto? Image, ProblemDto? Problem, string? DuplicateOf = null);
 
     public sealed record ProblemDto(int Status, string Title, string Detail, IDictionary<string, object?> Extensions);
 

@@ -14,9 +14,14 @@ public interface IImageCatalog : IReachable
 {
     /// <summary>
     /// Adds a new image (thumbnail and caption pending), its ObjectCreated event and the audit entry recording the
-    /// upload (when given), atomically; returns it as stored, with its feed version and time.
+    /// upload (when given), atomically; returns it as stored, with its feed version and time. Throws
+    /// <see cref="DuplicateContentException"/>, having written nothing, when another image has its
+    /// <see cref="ImageRecord.ContentSha256"/>: of concurrent uploads of one file, the database lets one through.
     /// </summary>
     Task<ImageRecord> AddAsync(ImageRecord image, string rawKey, AuditEntry? audit, CancellationToken cancellationToken);
+
+    /// <summary>The image whose original has this SHA-256 (lowercase hex), or null.</summary>
+    Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken);
 
     Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken);
 
@@ -38,7 +43,18 @@ public interface IImageCatalog : IReachable
     /// <summary>Hands claimed work back to pending without counting the attempt (shutdown, not failure).</summary>
     Task ReleaseAsync(ImageId id, Work work, string owner, CancellationToken cancellationToken);
 
-    Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, CancellationToken cancellationToken);
+    /// <summary>
+    /// Finishes the thumbnail work and stores the image's <see cref="Thumbnails.PerceptualHash"/>; in the same transaction
+    /// the image and every image within <see cref="Thumbnails.PerceptualHash.SimilarDistance"/> of it are marked as having
+    /// near-duplicates (<see cref="ImageQuery.Similar"/>). Null (tests, old workers): no hash.
+    /// </summary>
+    Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The images whose perceptual hash is within <paramref name="maxDistance"/> bits of <paramref name="id"/>'s, nearest
+    /// first (then newest), at most <paramref name="limit"/>; none when the image has no hash yet or is unknown.
+    /// </summary>
+    Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the caption of work claimed at <paramref name="generation"/> (see <see cref="ImageRecord.CaptionGeneration"/>);

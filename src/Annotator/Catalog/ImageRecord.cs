@@ -17,6 +17,10 @@ public sealed record ImageRecord
     public string? UploaderId { get; init; }
     public string? UploaderName { get; init; }
     public ImageFacts Facts { get; init; } = ImageFacts.None;
+    /// <summary>The original's SHA-256 (lowercase hex): the catalog keeps one image per content. Null for images from before V6.</summary>
+    public string? ContentSha256 { get; init; }
+    /// <summary>The <see cref="Thumbnails.PerceptualHash"/> of its pixels, once its thumbnail is made (finds its near-duplicates).</summary>
+    public long? PerceptualHash { get; init; }
     public WorkStatus Thumbnail { get; init; } = WorkStatus.New;
     public WorkStatus Caption { get; init; } = WorkStatus.New;
     /// <summary>The latest successful caption; kept while a re-caption runs or after it fails.</summary>

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Annotator.Processing;
 
-/// <summary>ObjectCreated(raw/…) → thumbnails/{id}.webp and thumbnails/{id}.preview.webp, thumbnail state done or failed.</summary>
+/// <summary>
+/// ObjectCreated(raw/…) → thumbnails/{id}.webp and thumbnails/{id}.preview.webp, and the perceptual hash of the pixels
+/// decoded for them (which finds the image's near-duplicates); thumbnail state done or failed.
+/// </summary>
 public sealed class CreateThumbnail(
     IImageCatalog catalog, WorkLeases leases, WorkOutages outages, IObjectStore store, IThumbnailer thumbnailer, IOptions<ThumbnailOptions> options, ILogger<CreateThumbnail> logger)
     : IObjectCreatedHandler
@@ -34,7 +37,7 @@ public sealed class CreateThumbnail(
 
             await store.PutAsync(ObjectKeys.Preview(id), new MemoryStream(set.Preview.Bytes), "image/webp", held.Token);
             await store.PutAsync(ObjectKeys.Thumbnail(id), new MemoryStream(set.Thumbnail.Bytes), "image/webp", held.Token);
-            if (await catalog.CompleteThumbnailAsync(id, leases.Owner, held.Token) == Completion.Deleted)
+            if (await catalog.CompleteThumbnailAsync(id, leases.Owner, set.PerceptualHash, held.Token) == Completion.Deleted)
                 await DeleteThumbnailsAsync(id); // the image was deleted while we worked
             ProcessingTelemetry.Outcome(Work.Thumbnail, "done");
         }

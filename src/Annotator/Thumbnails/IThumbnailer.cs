@@ -12,7 +12,10 @@ public interface IThumbnailer
     /// <summary>Whether this thumbnailer can decode <paramref name="format"/> at all (asked at upload, before anything is stored).</summary>
     bool CanDecode(ImageFormat format);
 
-    /// <summary>The gallery thumbnail and the large preview, oriented, sRGB, stripped of metadata.</summary>
+    /// <summary>
+    /// The gallery thumbnail and the large preview, oriented, sRGB, stripped of metadata, and the
+    /// <see cref="PerceptualHash"/> of the pixels decoded for them (no decode of its own).
+    /// </summary>
     Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken);
 
     /// <summary>A JPEG for a captioner: oriented, sRGB, no metadata, longest side at most <paramref name="maxEdge"/>.</summary>
@@ -21,7 +24,7 @@ public interface IThumbnailer
 
 public sealed record EncodedImage(byte[] Bytes, int Width, int Height);
 
-public sealed record ThumbnailSet(EncodedImage Thumbnail, EncodedImage Preview);
+public sealed record ThumbnailSet(EncodedImage Thumbnail, EncodedImage Preview, long PerceptualHash);
 
 /// <summary>The image could not be decoded; the message says why in words a person can read.</summary>
 public sealed class ImageDecodeException(string reason, Exception? inner = null) : Exception(reason, inner);

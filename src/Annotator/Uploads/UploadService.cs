@@ -12,20 +12,25 @@ namespace Annotator.Uploads;
 /// <summary>
 /// Accepts one uploaded file: checks it (format from the bytes, header, structure, limits) before
 /// anything is stored, then writes raw/{id}{ext} and, in one transaction, the image row and its
-/// ObjectCreated outbox entry. A refusal leaves nothing behind; so does a failure half way.
+/// ObjectCreated outbox entry. A refusal leaves nothing behind; so does a failure half way. The same bytes
+/// again are answered with the image already there, whoever uploaded it (see <see cref="UploadOutcome"/>).
 /// </summary>
 public sealed class UploadService(IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, IOptions<UploadOptions> options, TimeProvider time)
 {
     private static readonly Counter<long> Uploads = new Meter(ProcessingTelemetry.MeterName)
-        .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, or the refusal kind)");
+        .CreateCounter<long>("annotator.uploads", description: "Uploads by outcome (accepted, duplicate, or the refusal kind)");
 
     private readonly UploadOptions _options = options.Value;
 
     /// <param name="fileName">The name the client gave, kept as display text.</param>
     /// <param name="content">The whole file, seekable; the caller has already enforced the byte limit.</param>
+    /// <param name="sha256">The file's SHA-256 in lowercase hex, taken while it streamed in (<see cref="HashingReadStream"/>).</param>
     /// <param name="uploader">The account uploading it, recorded with the image and, in the same transaction, in the audit log.</param>
-    public async Task<ImageRecord> AcceptAsync(string? fileName, Stream content, CancellationToken cancellationToken, Uploader? uploader = null)
+    public async Task<UploadOutcome> AcceptAsync(string? fileName, Stream content, string sha256, CancellationToken cancellationToken, Uploader? uploader = null)
     {
+        // The common case, a file sent again later, costs one indexed read and stores nothing.
+        if (await catalog.FindByContentAsync(sha256, cancellationToken) is { } known) return Duplicate(known);
+
         ImageHeader header;
         ImageFacts facts;
         try
@@ -62,25 +67,55 @@ public sealed class UploadService(IImageCatalog catalog, IObjectStore store, ITh
             Facts = facts,
             UploaderId = uploader?.Id,
             UploaderName = uploader?.Name,
+            ContentSha256 = sha256,
         };
 
         content.Position = 0;
         await store.PutAsync(key, content, header.Format.ContentType(), cancellationToken);
-        try
+        var audit = uploader is null ? null : new AuditEntry(0, image.CreatedAt, uploader.Id, uploader.Name, "image.upload", id.ToString(), image.FileName, uploader.Address);
+        // Concurrent uploads of one file all get past the read above; the catalog's unique rule lets one row in. The
+        // losers wrote no row and no event (their transactions rolled back), and remove their own object here. A winner
+        // deleted in between frees the content again, so the loser tries once more rather than answer with nothing.
+        for (var attempt = 1; ; attempt++)
         {
-            // Once the object is stored its row is written even if the request's time runs out now: the answer
-            // then lists the image, instead of an object left without its row.
-            var audit = uploader is null ? null : new AuditEntry(0, image.CreatedAt, uploader.Id, uploader.Name, "image.upload", id.ToString(), image.FileName, uploader.Address);
-            image = await catalog.AddAsync(image, key, audit, CancellationToken.None);
-        }
-        catch
-        {
-            await store.DeleteAsync(key, CancellationToken.None);
-            throw;
+            try
+            {
+                // Once the object is stored its row is written even if the request's time runs out now: the answer
+                // then lists the image, instead of an object left without its row.
+                image = await catalog.AddAsync(image, key, audit, CancellationToken.None);
+                break;
+            }
+            catch (DuplicateContentException) when (attempt < 3)
+            {
+                ImageRecord? winner;
+                try
+                {
+                    winner = await catalog.FindByContentAsync(sha256, CancellationToken.None);
+                }
+                catch
+                {
+                    await store.DeleteAsync(key, CancellationToken.None);
+                    throw;
+                }
+                if (winner is null) continue;
+                await store.DeleteAsync(key, CancellationToken.None);
+                return Duplicate(winner);
+            }
+            catch
+            {
+                await store.DeleteAsync(key, CancellationToken.None);
+                throw;
+            }
         }
         ProcessingTelemetry.Stored(image.Id);
         Count("accepted");
-        return image; // as the catalog stamped it (its feed version and time), so the answer orders like every later copy
+        return new UploadOutcome(image, false); // as the catalog stamped it (its feed version and time), so the answer orders like every later copy
+    }
+
+    private static UploadOutcome Duplicate(ImageRecord existing)
+    {
+        Count("duplicate");
+        return new UploadOutcome(existing, true);
     }
 
     private static void Count(string outcome) => Uploads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

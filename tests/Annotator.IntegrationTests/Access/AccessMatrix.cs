@@ -24,6 +24,7 @@ public static class AccessMatrix
         new("GET", "/api/images/{id}/original", $"api/images/{AnyImage}/original", Rights.Read),
         new("GET", "/api/images/{id}/thumbnail", $"api/images/{AnyImage}/thumbnail", Rights.Read),
         new("GET", "/api/images/{id}/preview", $"api/images/{AnyImage}/preview", Rights.Read),
+        new("GET", "/api/images/{id}/similar", $"api/images/{AnyImage}/similar", Rights.Read),
         new("PUT", "/api/images/{id}/annotation", $"api/images/{AnyImage}/annotation", Rights.Write),
         new("POST", "/api/annotations/accept", "api/annotations/accept", Rights.Write),
         new("POST", "/api/exports", "api/exports", Rights.Write),

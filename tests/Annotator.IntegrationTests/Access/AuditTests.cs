@@ -16,7 +16,7 @@ public sealed class AuditTests(AccessFixture fixture) : IClassFixture<AccessFixt
     {
         var name = $"auditee-{Guid.NewGuid():N}"[..20];
         var (editorId, editor) = await fixture.Admin.SignedInAsAsync(BaseAddress, "editor", name);
-        var image = await editor.UploadImageAsync(TestData.Image("nikon-gps.jpg"), "audited.jpg");
+        var image = await editor.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), "audited.jpg");
         await editor.WaitUntilFinishedAsync(image.Id());
         (await editor.PostAsync($"api/images/{image.Id()}/recaption", Json("{}"))).EnsureSuccessStatusCode();
         (await editor.DeleteAsync($"api/images/{image.Id()}")).EnsureSuccessStatusCode();

@@ -27,8 +27,8 @@ public sealed class CacheTests(AccessFixture fixture) : IClassFixture<AccessFixt
         var (aliceId, alice) = await fixture.Admin.SignedInAsAsync(BaseAddress, "editor");
         var (bobId, bob) = await fixture.Admin.SignedInAsAsync(BaseAddress, "editor");
         using var bobsScript = AccessApi.ClientWith(BaseAddress, await bob.MakeTokenAsync(["read"]));
-        var alices = (await alice.UploadImageAsync(TestData.Image("exif-landscape-1.jpg"))).Id();
-        var bobs = (await bob.UploadImageAsync(TestData.Image("exif-landscape-2.jpg"))).Id();
+        var alices = (await alice.UploadImageAsync(TestData.Distinct("exif-landscape-1.jpg"))).Id();
+        var bobs = (await bob.UploadImageAsync(TestData.Distinct("exif-landscape-2.jpg"))).Id();
         await fixture.Admin.WaitUntilFinishedAsync(alices);
         await fixture.Admin.WaitUntilFinishedAsync(bobs);
 
@@ -48,7 +48,7 @@ public sealed class CacheTests(AccessFixture fixture) : IClassFixture<AccessFixt
     [Fact]
     public async Task The_shared_list_is_the_same_for_a_viewer_and_an_admin()
     {
-        var image = await fixture["editor session"].Client.UploadImageAsync(TestData.Image("exif-landscape-3.jpg"));
+        var image = await fixture["editor session"].Client.UploadImageAsync(TestData.Distinct("exif-landscape-3.jpg"));
         await fixture.Admin.WaitUntilFinishedAsync(image.Id());
 
         var viewer = await fixture["viewer session"].Client.GetStringAsync("api/images");

@@ -15,7 +15,7 @@ public sealed class LambdaHandlerTests(LambdaWorld world)
 {
     private async Task<(string Id, string Key)> UploadAsync()
     {
-        var id = (await world.Web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await world.Web.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         return (id, $"raw/{id}.jpg");
     }
 

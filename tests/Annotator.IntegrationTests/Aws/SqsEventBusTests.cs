@@ -41,7 +41,7 @@ public sealed class SqsEventBusTests(LambdaWorld world)
         using var ready = await web.Client.GetAsync("/readyz"); // asks each queue for its attributes
         Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
 
-        var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await web.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         var key = $"raw/{id}.jpg";
 
         var thumbnailMessage = await WaitForMessageAsync(sqs, "annotator-thumbnail", key);
@@ -58,7 +58,7 @@ public sealed class SqsEventBusTests(LambdaWorld world)
     {
         await using var sqs = await FakeSqs.StartAsync();
         await using var web = await StartWebOnSqsAsync(world, sqs);
-        var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await web.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         var key = $"raw/{id}.jpg";
         var upload = await WaitForMessageAsync(sqs, "annotator-caption", key);
         world.Gemini.Caption = "The first caption of a photo in a Lambda test.";
@@ -82,7 +82,7 @@ public sealed class SqsEventBusTests(LambdaWorld world)
         await using var web = await StartWebOnSqsAsync(world, sqs);
         sqs.RefuseNext = 1;
 
-        var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var id = (await web.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
 
         await WaitForMessageAsync(sqs, "annotator-thumbnail", $"raw/{id}.jpg");
         await WaitForMessageAsync(sqs, "annotator-caption", $"raw/{id}.jpg");

@@ -25,7 +25,7 @@ public sealed partial class ClusterScriptTests(ITestOutputHelper output)
             var url = new Uri(Url().Match(up).Groups[1].Value + "/");
             using var client = AccessApi.ClientWith(url, (await File.ReadAllTextAsync(Path.Combine(dir, "admin-token"))).Trim(), TimeSpan.FromSeconds(60));
 
-            var image = await client.WaitUntilFinishedAsync((await client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id(), TimeSpan.FromMinutes(2));
+            var image = await client.WaitUntilFinishedAsync((await client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id(), TimeSpan.FromMinutes(2));
             Assert.Equal("done", (string?)image["state"]);
             var (statusCode, status) = await RunAsync(dir, "status");
             output.WriteLine(status);

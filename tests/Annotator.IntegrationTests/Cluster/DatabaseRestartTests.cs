@@ -25,7 +25,7 @@ public sealed class DatabaseRestartTests(MariaDbCluster fixture, ITestOutputHelp
     {
         var cluster = await fixture.GetAsync();
         var prefix = $"db{Guid.NewGuid():N}"[..14];
-        var photo = File.ReadAllBytes(TestData.Image("nikon-gps.jpg"));
+        var photo = File.ReadAllBytes(TestData.Distinct("nikon-gps.jpg"));
         var answers = new ConcurrentQueue<Answer>();
         var accepted = new ConcurrentDictionary<string, int>();
         var phase = "before";

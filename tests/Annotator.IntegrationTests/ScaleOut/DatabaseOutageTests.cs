@@ -15,7 +15,7 @@ public sealed class DatabaseOutageTests
     {
         await using var database = await PostgresDatabase.CreateAsync();
         await using var server = await AnnotatorProcess.StartAsync(database.Settings);
-        var image = await server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+        var image = await server.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"));
         await server.Client.WaitUntilFinishedAsync(image.Id());
 
         await database.CutOffAsync();
@@ -26,7 +26,7 @@ public sealed class DatabaseOutageTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
             Assert.NotNull(during.Headers.RetryAfter?.Delta);
             Assert.Contains("catalog", (string?)(await during.ProblemAsync())["detail"]);
-            using var upload = await server.Client.UploadAsync(TestData.Image("phone-jolla.jpg"));
+            using var upload = await server.Client.UploadAsync(TestData.Distinct("phone-jolla.jpg"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, upload.StatusCode);
         }
         finally

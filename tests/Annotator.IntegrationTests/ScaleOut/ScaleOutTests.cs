@@ -31,7 +31,8 @@ public sealed class ScaleOutTests
     private static async Task UploadOnWebAndSeeTheWorkersResultLiveAsync(AnnotatorProcess web)
     {
         await using var live = await LiveEvents.OpenAsync(web);
-        var id = (await web.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var photo = TestData.Distinct("nikon-gps.jpg");
+        var id = (await web.Client.UploadImageAsync(photo)).Id();
 
         var done = await live.WaitForAsync(id, "done", Patience);
 
@@ -39,7 +40,7 @@ public sealed class ScaleOutTests
         using var thumbnail = await web.Client.GetAsync((string)done["thumbnail"]!["url"]!);
         Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
         using var original = await web.Client.GetAsync($"api/images/{id}/original");
-        Assert.Equal(new FileInfo(TestData.Image("nikon-gps.jpg")).Length, (await original.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(new FileInfo(photo).Length, (await original.Content.ReadAsByteArrayAsync()).Length);
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public sealed class ScaleOutTests
 
         await using var web = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "web"]);
         var ids = new List<string>();
-        for (var i = 0; i < 12; i++) ids.Add((await web.Client.UploadImageAsync(TestData.Image(photos[i % photos.Length]), $"photo-{i:00}.jpg")).Id());
+        for (var i = 0; i < 12; i++) ids.Add((await web.Client.UploadImageAsync(TestData.Distinct(photos[i % photos.Length]), $"photo-{i:00}.jpg")).Id());
         var first = await AnnotatorProcess.StartAsync(settings, arguments: ["--role", "worker"]);
         await using (first)
         {

@@ -45,7 +45,7 @@ public sealed class SharedSessionTests
             // ...and the next request, sent to the other node, is hers: she uploads there, as herself.
             using var there = WithCookie(other.BaseAddress, cookie);
             Assert.Equal("eve", (string?)(await there.GetFromJsonAsync<JsonObject>("api/auth/me"))!["userName"]);
-            var image = await there.UploadImageAsync(TestData.Image("nikon-gps.jpg"));
+            var image = await there.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"));
             Assert.Equal("eve", (string?)image["uploadedBy"]!["userName"]);
         }
 

@@ -32,7 +32,7 @@ public sealed class SqliteUpgradeTests : IAsyncDisposable
 
         var applied = await _temp.Schema.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["V1__initial.sql", "V2__leases_feed_deliveries.sql", "V3__access.sql", "V4__review.sql", "V5__annotation_search.sql"], applied.Select(Path.GetFileName));
+        Assert.Equal(["V1__initial.sql", "V2__leases_feed_deliveries.sql", "V3__access.sql", "V4__review.sql", "V5__annotation_search.sql", "V6__duplicates.sql"], applied.Select(Path.GetFileName));
         var image = (await _temp.Catalog.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(("old.jpg", "A dog from before."), (image.FileName, image.CaptionResult!.Text));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000000000), image.UpdatedAt);

@@ -137,6 +137,19 @@ public sealed class VipsThumbnailerTests
     }
 
     [Fact]
+    public void The_perceptual_hash_keeps_a_photo_re_encoded_smaller_or_turned_by_EXIF_near_and_a_different_photo_far()
+    {
+        var photo = Thumbnails(TestData.Image("exif-landscape-1.jpg")).PerceptualHash;
+        using var original = Image.NewFromFile(TestData.Image("exif-landscape-1.jpg"));
+        using var smaller = original.Resize(0.3);
+        var reencoded = Thumbnails(new MemoryStream(smaller.JpegsaveBuffer(q: 40))).PerceptualHash;
+
+        Assert.InRange(PerceptualHash.Distance(photo, reencoded), 0, PerceptualHash.SimilarDistance);
+        Assert.InRange(PerceptualHash.Distance(photo, Thumbnails(TestData.Image("exif-landscape-7.jpg")).PerceptualHash), 0, PerceptualHash.SimilarDistance);
+        Assert.InRange(PerceptualHash.Distance(photo, Thumbnails(TestData.Image("camera-canon.jpg")).PerceptualHash), PerceptualHash.SimilarDistance + 1, 64);
+    }
+
+    [Fact]
     public void Damaged_image_data_fails_with_a_readable_reason()
     {
         var error = Assert.Throws<ImageDecodeException>(() => Thumbnails(TestData.Bad("corrupted-exif-samples.jpg")));

@@ -162,11 +162,12 @@ export function listAudit({ before = '', limit = 50, actor = '', target = '' } =
   return request('GET', `/api/audit?${params}`, { signal });
 }
 
-function filterParams({ q = '', state = '', mine = false, review = '', provider = '', model = '' }) {
+function filterParams({ q = '', state = '', mine = false, review = '', provider = '', model = '', similar = false }) {
   const params = new URLSearchParams();
   if (q) params.set('q', q);
   if (state) params.set('state', state);
   if (mine) params.set('mine', 'true');
+  if (similar) params.set('similar', 'true');
   if (review) params.set('review', review);
   if (provider) params.set('provider', provider);
   if (model) params.set('model', model);
@@ -175,13 +176,19 @@ function filterParams({ q = '', state = '', mine = false, review = '', provider 
 
 /**
  * One page of images, newest first: `{ items, nextCursor }`; `mine`: only the caller's uploads; `review`: review
- * states (`unreviewed`, `accepted`, `edited`, `rejected`, comma-separated); `provider`, `model`: the prediction's maker.
+ * states (`unreviewed`, `accepted`, `edited`, `rejected`, comma-separated); `provider`, `model`: the prediction's maker;
+ * `similar`: only images with near-duplicates.
  */
 export function listImages({ cursor = '', limit = PAGE_SIZE, ...filters } = {}, signal) {
   const params = filterParams(filters);
   params.set('limit', String(limit));
   if (cursor) params.set('cursor', cursor);
   return request('GET', `/api/images?${params}`, { signal });
+}
+
+/** An image's near-duplicates, nearest first: `{ hashed, items: [{ distance, image }] }` (`hashed` false before its thumbnail). */
+export function similarImages(id, signal) {
+  return request('GET', `/api/images/${encodeURIComponent(id)}/similar`, { signal });
 }
 
 /** How many images the filters of `listImages` take in all: `{ count }`. */
@@ -275,7 +282,8 @@ export async function deleteImage(id) {
 
 /**
  * Uploads one file as multipart field `file` with XMLHttpRequest, which (unlike fetch) reports upload
- * progress. Never rejects: resolves `{ ok: true, image }` on 201, else `{ ok: false, status, message }`.
+ * progress. Never rejects: resolves `{ ok: true, image }` on 201, `{ ok: true, image, duplicate: true }` on a 200 whose
+ * `duplicateOf` says the same bytes were already uploaded (the image is that one), else `{ ok: false, status, message }`.
  */
 export function uploadFile(file, { onProgress = () => {}, onSent = () => {} } = {}) {
   return new Promise(resolve => {
@@ -293,6 +301,7 @@ export function uploadFile(file, { onProgress = () => {}, onSent = () => {} } = 
       }
       const body = parseJson(xhr.responseText);
       if (xhr.status === 201 && body && body.id) resolve({ ok: true, image: body });
+      else if (xhr.status === 200 && body && body.id && body.duplicateOf) resolve({ ok: true, image: body, duplicate: true });
       else resolve({ ok: false, status: xhr.status, message: problemMessage(xhr.status, body, xhr.statusText) });
     });
     xhr.addEventListener('error', () => resolve({

@@ -49,6 +49,7 @@ const form = $('search');
 const q = $('q');
 const state = $('state');
 const mine = $('mine');
+const similar = $('similar');
 const recaptionOpen = $('recaption-open');
 
 const review = $('review');
@@ -58,15 +59,16 @@ function queryFromAddress() {
   const params = new URLSearchParams(location.search);
   return {
     q: (params.get('q') ?? '').trim(), state: params.get('state') ?? '', mine: params.get('mine') === 'true',
-    review: REVIEW_STATES.includes(params.get('review')) ? params.get('review') : '',
+    review: REVIEW_STATES.includes(params.get('review')) ? params.get('review') : '', similar: params.get('similar') === 'true',
   };
 }
 
-function addressFor({ q: text, state: wanted, mine: own, review: reviewed }) {
+function addressFor({ q: text, state: wanted, mine: own, review: reviewed, similar: near }) {
   const params = new URLSearchParams();
   if (text) params.set('q', text);
   if (wanted) params.set('state', wanted);
   if (own) params.set('mine', 'true');
+  if (near) params.set('similar', 'true');
   if (reviewed) params.set('review', reviewed);
   const search = params.toString();
   return search ? `/?${search}` : '/';
@@ -113,16 +115,18 @@ function showQuery(query) {
   q.value = query.q;
   state.value = ['pending', 'processing', 'done', 'failed'].includes(query.state) ? query.state : '';
   mine.checked = query.mine;
+  similar.checked = query.similar;
   review.value = query.review;
   fitRecaption(query.mine, query.review);
-  shown = addressFor({ q: query.q, state: state.value, mine: query.mine, review: query.review });
-  return gallery.show({ q: query.q, state: state.value, mine: query.mine, review: query.review });
+  const shownQuery = { q: query.q, state: state.value, mine: query.mine, review: query.review, similar: query.similar };
+  shown = addressFor(shownQuery);
+  return gallery.show(shownQuery);
 }
 
 let shown = '';
 
 function search(push) {
-  const query = { q: q.value.trim(), state: state.value, mine: mine.checked, review: review.value };
+  const query = { q: q.value.trim(), state: state.value, mine: mine.checked, review: review.value, similar: similar.checked };
   fitRecaption(query.mine, query.review);
   const address = addressFor(query);
   if (address === shown) return Promise.resolve();
@@ -160,6 +164,10 @@ mine.addEventListener('change', () => {
   search(true);
 });
 review.addEventListener('change', () => {
+  typedEntry = false;
+  search(true);
+});
+similar.addEventListener('change', () => {
   typedEntry = false;
   search(true);
 });

@@ -1,6 +1,6 @@
 // The gallery grid: pages of cards, newest first, each card updated in place as its image changes.
 
-import { listImages, PAGE_SIZE } from './api.js';
+import { listImages, countImages, PAGE_SIZE } from './api.js';
 import { el, badge, newerFirst, isOffline, animationLabel } from './format.js';
 
 const THUMBNAIL_SIDE = 256;
@@ -134,7 +134,7 @@ export class Gallery {
   #more;
   #images = new Map();
   #cards = new Map();
-  #query = { q: '', state: '', mine: false, review: '' };
+  #query = { q: '', state: '', mine: false, review: '', similar: false };
   #selected = new Set();
   #nextCursor = null;
   #loading = false;
@@ -144,6 +144,9 @@ export class Gallery {
   #deleted = new Set(); // a read that started before a delete may still list the image
   #onChange;
   #loaded = false; // the first page of the current search has arrived
+  #total = null; // how many images the search takes in all (GET /api/images/count); null until it answers
+  #counting = null;
+  #recount = null;
 
   /** The signed-in account's id, so that "My uploads" can take in a live upload of theirs; null when unknown. */
   userId = null;
@@ -167,7 +170,7 @@ export class Gallery {
   }
 
   get filtered() {
-    return Boolean(this.#query.q || this.#query.state || this.#query.mine || this.#query.review);
+    return Boolean(this.#query.q || this.#query.state || this.#query.mine || this.#query.review || this.#query.similar);
   }
 
   /** The ids of the cards ticked for a bulk action, in the grid's order. */
@@ -192,7 +195,7 @@ export class Gallery {
     return this.#cards.size;
   }
 
-  /** The search shown: `{ q, state, mine, review }`, empty strings (and false) for none. */
+  /** The search shown: `{ q, state, mine, review, similar }`, empty strings (and false) for none. */
   get query() {
     return { ...this.#query };
   }
@@ -209,7 +212,9 @@ export class Gallery {
 
   /** Shows the first page for a search (empty strings: everything; `mine`: only the caller's uploads). */
   async show(query) {
-    this.#query = { q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine), review: query.review ?? '' };
+    this.#query = {
+      q: query.q ?? '', state: query.state ?? '', mine: Boolean(query.mine), review: query.review ?? '', similar: Boolean(query.similar),
+    };
     this.#selected.clear();
     this.#abort?.abort();
     this.#images.clear();
@@ -218,8 +223,32 @@ export class Gallery {
     this.#nextCursor = null;
     this.#loading = false;
     this.#loaded = false;
+    this.#total = null;
     this.#onChange();
+    this.#count();
     await this.#loadPage(null, true);
+  }
+
+  /**
+   * Asks the server how many images the search takes: the grid holds only the pages loaded so far. After a live
+   * change it asks again, at most once a second while changes flow (the answer is cached per catalog version).
+   */
+  #count() {
+    clearTimeout(this.#recount);
+    this.#recount = null;
+    this.#counting?.abort();
+    const abort = new AbortController();
+    this.#counting = abort;
+    const query = this.#query;
+    countImages(query, abort.signal).then(({ count }) => {
+      if (query !== this.#query) return;
+      this.#total = count;
+      this.#describe();
+    }, () => {}); // without a count the status says what is loaded, as before
+  }
+
+  #countLater() {
+    this.#recount ??= setTimeout(() => this.#count(), 1000);
   }
 
   async loadMore() {
@@ -280,7 +309,10 @@ export class Gallery {
    */
   upsert(image, source) {
     if (this.#deleted.has(image.id)) return;
-    if (source === 'event') this.#touched.add(image.id);
+    if (source === 'event') {
+      this.#touched.add(image.id);
+      this.#countLater();
+    }
     const card = this.#cards.get(image.id);
     if (card) {
       if (source === 'upload' || source === 'list') return;
@@ -302,6 +334,7 @@ export class Gallery {
 
   remove(id) {
     this.#deleted.add(id);
+    this.#countLater();
     const card = this.#cards.get(id);
     if (!card) return;
     // Keep keyboard focus in the grid when the focused card disappears.
@@ -317,8 +350,8 @@ export class Gallery {
 
   /** Under "My uploads" alone (no search, no state), a new image of the person's own belongs in the grid. */
   #ownNew(image, source) {
-    const { q, state, mine, review } = this.#query;
-    if (!mine || q || state || review) return false;
+    const { q, state, mine, review, similar } = this.#query;
+    if (!mine || q || state || review || similar) return false;
     if (source === 'upload') return true;
     return Boolean(this.userId) && image.uploadedBy?.id === this.userId;
   }
@@ -339,18 +372,19 @@ export class Gallery {
     this.#onChange();
     const n = this.#cards.size;
     if (n === 0) {
-      const { q, state, mine, review } = this.#query;
+      const { q, state, mine, review, similar } = this.#query;
       let text;
-      if (mine && !q && !state && !review) text = 'You have not uploaded any images yet.';
+      if (mine && !q && !state && !review && !similar) text = 'You have not uploaded any images yet.';
       else if (this.filtered) text = mine ? 'None of your uploads match this search.' : 'No images match this search.';
       else text = this.canUpload ? 'No images yet. Drop photos above, or choose some, to start.' : 'No images yet.';
       this.#setStatus(text);
       return;
     }
-    const more = this.#nextCursor ? '+' : '';
-    const noun = n === 1 && !more ? 'image' : 'images';
+    // Until the count answers (or if it cannot), what is loaded, with a + while more pages exist.
+    const total = this.#total ?? `${n}${this.#nextCursor ? '+' : ''}`;
+    const noun = total === 1 || total === '1' ? 'image' : 'images';
     const yours = this.#query.mine ? ' of yours' : '';
-    this.#setStatus(this.filtered ? `${n}${more} ${noun}${yours} found` : `${n}${more} ${noun}`);
+    this.#setStatus(this.filtered ? `${total} ${noun}${yours} found` : `${total} ${noun}`);
   }
 
   #setStatus(text, isError = false) {

@@ -4,6 +4,7 @@
 import { getImage, retryImage, recaptionImage, deleteImage } from './api.js';
 import { connectLive } from './live.js';
 import { deadLetterPanel } from './dead-letters.js';
+import { similarPanel } from './similar-photos.js';
 import { CaptionerChoice, providerName, providerAndModel } from './captioners.js';
 import { showAccount } from './account-header.js';
 import { can } from './session.js';
@@ -232,6 +233,7 @@ function render(current) {
   renderCaption(current);
   renderFacts(current);
   renderProcessing(current);
+  similar?.refresh(current);
   layout.hidden = false;
   updateButtons();
   settle();
@@ -339,6 +341,7 @@ async function load() {
   }
 }
 
+const similar = id ? similarPanel($('similar-section'), $('similar-list'), id) : null;
 const firstLoad = id ? load() : Promise.resolve(showMissing());
 const deadLetters = id ? deadLetterPanel($('dead-section'), $('dead-letters'), id, say, () => canWrite) : null;
 account.then(() => deadLetters?.refresh()); // Replay buttons follow the account's rights

@@ -69,7 +69,7 @@ export class UploadQueue {
     if (result.ok) {
       row.element.dataset.imageId = result.image.id;
       const link = el('a', { href: `/images/${encodeURIComponent(result.image.id)}` }, 'open');
-      this.#setRow(row, 'done', ['Uploaded · ', link], 1);
+      this.#setRow(row, 'done', [result.duplicate ? 'Already uploaded · ' : 'Uploaded · ', link], 1);
       this.#onUploaded(result.image);
     } else {
       this.#setRow(row, 'error', result.message, null);

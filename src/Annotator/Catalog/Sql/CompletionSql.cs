@@ -10,7 +10,8 @@ namespace Annotator.Catalog.Sql;
 /// </summary>
 public static class CompletionSql
 {
-    public const string ThumbnailDone = "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL";
+    /// <summary>The thumbnails made, with the perceptual hash of their pixels (<c>@phash</c>).</summary>
+    public const string ThumbnailDone = "thumb_state = 'done', thumb_finished_at = @now, thumb_error = NULL, phash = @phash";
 
     public const string ThumbnailFailed = "thumb_state = 'failed', thumb_finished_at = @now, thumb_error = @reason";
 

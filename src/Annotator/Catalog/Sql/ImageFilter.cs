@@ -38,9 +38,13 @@ public static class ImageFilter
         return $"SELECT count(*) FROM images {Where(where)}";
     }
 
-    /// <summary>Adds the conditions every engine writes alike: review state, the prediction's provider and model, one uploader ("my uploads").</summary>
+    /// <summary>
+    /// Adds the conditions every engine writes alike: review state, the prediction's provider and model, one uploader
+    /// ("my uploads"), having near-duplicates.
+    /// </summary>
     private static void Narrow(ImageQuery query, List<string> where, Action<string, object?> parameter)
     {
+        if (query.Similar) where.Add(SimilarSql.HasNear);
         if (query.Review is { } review) where.Add(ReviewCondition(review));
         if (query.Provider is { } provider)
         {

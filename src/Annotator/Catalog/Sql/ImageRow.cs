@@ -13,7 +13,7 @@ namespace Annotator.Catalog.Sql;
 public sealed class ImageRow
 {
     public const string Columns = """
-        id, file_name, format, width, height, size_bytes, created_at, uploader_id, uploader_name, facts,
+        id, file_name, format, width, height, size_bytes, created_at, uploader_id, uploader_name, facts, content_sha256, phash,
         thumb_state, thumb_error, thumb_started_at, thumb_finished_at, thumb_attempts,
         caption_state, caption_error, caption_started_at, caption_finished_at, caption_attempts,
         caption_text, caption_tags, caption_provider, caption_model, caption_latency_ms,
@@ -33,6 +33,8 @@ public sealed class ImageRow
     public string? UploaderId { get; set; }
     public string? UploaderName { get; set; }
     public string Facts { get; set; } = "{}";
+    public string? ContentSha256 { get; set; }
+    public long? Phash { get; set; }
     public string ThumbState { get; set; } = "";
     public string? ThumbError { get; set; }
     public long? ThumbStartedAt { get; set; }
@@ -78,6 +80,8 @@ public sealed class ImageRow
         UploaderId = UploaderId,
         UploaderName = UploaderName,
         Facts = JsonSerializer.Deserialize<ImageFacts>(Facts, Json) ?? ImageFacts.None,
+        ContentSha256 = ContentSha256,
+        PerceptualHash = Phash,
         Thumbnail = Status(ThumbState, ThumbError, ThumbStartedAt, ThumbFinishedAt, ThumbAttempts),
         Caption = Status(CaptionState, CaptionError, CaptionStartedAt, CaptionFinishedAt, CaptionAttempts),
         CaptionResult = CaptionText is null ? null : new Caption

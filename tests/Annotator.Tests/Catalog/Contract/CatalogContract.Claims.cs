@@ -24,9 +24,9 @@ public abstract partial class CatalogContract
 
         Assert.Equal(2, taken.Thumbnail.Attempts); // the dead node's attempt counts
         Assert.False(await Catalog.RenewAsync(image.Id, Work.Thumbnail, Brief, CancellationToken.None));
-        Assert.Equal(Completion.Superseded, await Catalog.CompleteThumbnailAsync(image.Id, Brief.Owner, CancellationToken.None));
+        Assert.Equal(Completion.Superseded, await Catalog.CompleteThumbnailAsync(image.Id, Brief.Owner, null, CancellationToken.None));
         Assert.Equal(WorkState.Processing, (await Catalog.GetAsync(image.Id, CancellationToken.None))!.Thumbnail.State);
-        Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeB.Owner, CancellationToken.None));
+        Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeB.Owner, null, CancellationToken.None));
     }
 
     [ContractFact]
@@ -95,10 +95,10 @@ public abstract partial class CatalogContract
         await ClaimAsync(image.Id, Work.Thumbnail);
 
         await Catalog.FailThumbnailAsync(image.Id, NodeB.Owner, "not mine to fail", CancellationToken.None);
-        Assert.Equal(Completion.Superseded, await Catalog.CompleteThumbnailAsync(image.Id, NodeB.Owner, CancellationToken.None));
+        Assert.Equal(Completion.Superseded, await Catalog.CompleteThumbnailAsync(image.Id, NodeB.Owner, null, CancellationToken.None));
 
         Assert.Equal(WorkState.Processing, (await Catalog.GetAsync(image.Id, CancellationToken.None))!.Thumbnail.State);
-        Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None));
+        Assert.Equal(Completion.Stored, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, null, CancellationToken.None));
     }
 
     [ContractFact]
@@ -110,7 +110,7 @@ public abstract partial class CatalogContract
         await ClaimAsync(held.Id, Work.Caption);
         var finished = await AddAsync("finished.jpg");
         await ClaimAsync(finished.Id, Work.Thumbnail);
-        await Catalog.CompleteThumbnailAsync(finished.Id, NodeA.Owner, CancellationToken.None);
+        await Catalog.CompleteThumbnailAsync(finished.Id, NodeA.Owner, null, CancellationToken.None);
         await CaptionAsync(finished.Id, CaptionOf("x"));
         var abandoned = await AddAsync("abandoned.jpg");
         await ClaimAsync(abandoned.Id, Work.Thumbnail, Brief);

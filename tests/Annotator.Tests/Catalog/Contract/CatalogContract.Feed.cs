@@ -25,7 +25,7 @@ public abstract partial class CatalogContract
         var start = await Catalog.LatestVersionAsync(CancellationToken.None);
         var image = await AddAsync("a.jpg");
         await ClaimAsync(image.Id, Work.Thumbnail);
-        await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None);
+        await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, null, CancellationToken.None);
         await CaptionAsync(image.Id, CaptionOf("x"));
         var gone = await AddAsync("b.jpg");
         await Catalog.DeleteAsync(gone.Id, CancellationToken.None);

@@ -224,7 +224,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         await FailThumbnailAsync(working.Id, "broken");
         await CaptionAsync(failed.Id, CaptionOf("y")); // failed only once nothing is still working on it
         await ClaimAsync(done.Id, Work.Thumbnail);
-        await Catalog.CompleteThumbnailAsync(done.Id, NodeA.Owner, CancellationToken.None);
+        await Catalog.CompleteThumbnailAsync(done.Id, NodeA.Owner, null, CancellationToken.None);
         await CaptionAsync(done.Id, CaptionOf("x"));
 
         Assert.Equal([pending.Id], await FindAsync(null, WorkState.Pending));
@@ -239,7 +239,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
     {
         var image = await AddAsync("a.jpg");
         await ClaimAsync(image.Id, Work.Thumbnail);
-        await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None);
+        await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, null, CancellationToken.None);
         await ClaimAsync(image.Id, Work.Caption);
         await Catalog.FailCaptionAsync(image.Id, NodeA.Owner, 0, "model said no", CancellationToken.None);
 
@@ -345,7 +345,7 @@ public abstract partial class CatalogContract : IAsyncLifetime
         Assert.Empty(await FindAsync("gone"));
         Assert.Null(await Catalog.DeleteAsync(image.Id, CancellationToken.None));
         Assert.Equal(ClaimOutcome.Nothing, (await Catalog.ClaimAsync(image.Id, Work.Thumbnail, NodeA, CancellationToken.None)).Outcome);
-        Assert.Equal(Completion.Deleted, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, CancellationToken.None));
+        Assert.Equal(Completion.Deleted, await Catalog.CompleteThumbnailAsync(image.Id, NodeA.Owner, null, CancellationToken.None));
     }
 
     [ContractFact]
