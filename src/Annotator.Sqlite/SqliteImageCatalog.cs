@@ -51,9 +51,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     public async Task<ImageRecord?> FindByContentAsync(string sha256, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        var row = await connection.QuerySingleOrDefaultAsync<ImageRow>(
-            new CommandDefinition($"SELECT {ImageRow.Columns} FROM images WHERE content_sha256 = @sha256", new { sha256 }, cancellationToken: cancellationToken));
-        return row?.ToRecord();
+        return await DuplicateQueries.FindByContentAsync(connection, sha256, cancellationToken);
     }
 
     public async Task<ImageRecord?> GetAsync(ImageId id, CancellationToken cancellationToken)
@@ -175,12 +173,7 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
     public async Task<IReadOnlyList<SimilarImage>> FindSimilarAsync(ImageId id, int maxDistance, int limit, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        var phash = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT phash FROM images WHERE id = @id", new { id = id.ToString() }, cancellationToken: cancellationToken));
-        if (phash is null) return [];
-        var rows = await connection.QueryAsync<ImageRow>(new CommandDefinition(
-            SimilarSql.Find(Distance), new { id = id.ToString(), phash, maxDistance, limit }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToRecord()).Select(image => new SimilarImage(image, PerceptualHash.Distance(image.PerceptualHash!.Value, phash.Value)))];
+        return await DuplicateQueries.FindSimilarAsync(connection, Distance, id, maxDistance, limit, cancellationToken);
     }
 
     public Task<Completion> CompleteCaptionAsync(ImageId id, string owner, long generation, Caption caption, CancellationToken cancellationToken) =>
