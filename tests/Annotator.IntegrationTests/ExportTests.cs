@@ -40,21 +40,18 @@ public sealed class ExportTests(ServerFixture fixture) : IClassFixture<ServerFix
 
     private async Task<ZipArchive> ExportAsync(object body)
     {
-        using var started = await Client.PostAsJsonAsync("api/exports", body);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var location = started.Headers.Location!.OriginalString;
-        JsonNode job;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        do
+        var folder = Directory.CreateTempSubdirectory("annotator-export-");
+        try
         {
-            await Task.Delay(100);
-            job = JsonNode.Parse(await Client.GetStringAsync(location))!;
-        } while ((string?)job["state"] == "running" && DateTime.UtcNow < deadline);
-        Assert.True((string?)job["state"] == "done", job.ToJsonString());
-        Assert.Equal(1.0, (double)job["progress"]!);
-        var zip = await Client.GetByteArrayAsync((string)job["downloadUrl"]!);
-        Assert.Equal(zip.Length, (long)job["sizeBytes"]!);
-        return new ZipArchive(new MemoryStream(zip));
+            var (job, zip) = await ExportApi.ExportAsync(Client, body, folder.FullName);
+            Assert.Equal(1.0, (double)job["progress"]!);
+            Assert.Equal(new FileInfo(zip).Length, (long)job["sizeBytes"]!);
+            return new ZipArchive(new MemoryStream(await File.ReadAllBytesAsync(zip)));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private static string Text(ZipArchiveEntry entry)
