@@ -12,7 +12,7 @@ public sealed class AnimatedImageTests(BrowserFixture browser, ITestOutputHelper
     public async Task An_animated_gif_is_badged_with_its_frames_on_its_card_and_page_and_a_photo_is_not()
     {
         var gif = (await browser.Api.UploadImageAsync(TestData.Image("animated.gif"))).Id();
-        var photo = (await browser.Api.UploadImageAsync(TestData.Image("nikon-gps.jpg"))).Id();
+        var photo = (await browser.Api.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"))).Id();
         await using var tab = await browser.NewPageAsync(output);
         await tab.OpenGalleryAsync();
 

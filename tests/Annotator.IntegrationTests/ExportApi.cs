@@ -17,9 +17,10 @@ internal static class ExportApi
         var originals = new Dictionary<string, string>();
         foreach (var file in new[] { "nikon-gps.jpg", "photo-jolla.png", "camera-canon.jpg" })
         {
-            var id = (await client.UploadImageAsync(TestData.Image(file), $"{word}-{file}")).Id();
+            var original = TestData.Distinct(file);
+            var id = (await client.UploadImageAsync(original, $"{word}-{file}")).Id();
             await client.WaitUntilFinishedAsync(id);
-            originals[id] = TestData.Image(file);
+            originals[id] = original;
         }
         var ids = originals.Keys.ToList();
         (await client.PutAsJsonAsync($"api/images/{ids[0]}/annotation", new { status = "accepted" })).EnsureSuccessStatusCode();

@@ -34,8 +34,8 @@ public sealed class ExportCliTests(ServerFixture fixture) : IClassFixture<Server
     public async Task An_export_is_made_on_the_server_and_its_ZIP_saved_to_the_output()
     {
         var word = "cli" + Guid.NewGuid().ToString("N")[..8];
-        var kept = (await fixture.Server.Client.UploadImageAsync(TestData.Image("nikon-gps.jpg"), $"{word}-kept.jpg")).Id();
-        var unreviewed = (await fixture.Server.Client.UploadImageAsync(TestData.Image("camera-canon.jpg"), $"{word}-other.jpg")).Id();
+        var kept = (await fixture.Server.Client.UploadImageAsync(TestData.Distinct("nikon-gps.jpg"), $"{word}-kept.jpg")).Id();
+        var unreviewed = (await fixture.Server.Client.UploadImageAsync(TestData.Distinct("camera-canon.jpg"), $"{word}-other.jpg")).Id();
         await fixture.Server.Client.WaitUntilFinishedAsync(kept);
         await fixture.Server.Client.WaitUntilFinishedAsync(unreviewed);
         (await fixture.Server.Client.PutAsJsonAsync($"api/images/{kept}/annotation", new { status = "edited", text = "A boat on a calm sea." })).EnsureSuccessStatusCode();

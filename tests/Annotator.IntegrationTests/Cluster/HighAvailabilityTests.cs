@@ -90,7 +90,7 @@ public sealed class HighAvailabilityTests(MariaDbCluster fixture, ITestOutputHel
         // Half the photos, then the node is SIGKILLed once the stream has carried some of their changes (more follow:
         // the workers are still at them) ...
         var ids = new List<string>();
-        foreach (var photo in photos.Take(5)) ids.Add((await client.UploadImageAsync(TestData.Image(photo), $"ha-{ids.Count:00}-{photo}")).Id());
+        foreach (var photo in photos.Take(5)) ids.Add((await client.UploadImageAsync(TestData.Distinct(photo), $"ha-{ids.Count:00}-{photo}")).Id());
         await first.WaitUntilAsync(events => events.Count(e => e.Type == "image" && ids.Contains(e.ImageId!)) >= 5, Patience);
         victim.Kill();
         var down = DateTime.UtcNow;
@@ -102,7 +102,7 @@ public sealed class HighAvailabilityTests(MariaDbCluster fixture, ITestOutputHel
         try
         {
             // ... the other half while no stream is open, then a new one through nginx resumes after the last id heard.
-            foreach (var photo in photos.Skip(5)) ids.Add((await client.UploadImageAsync(TestData.Image(photo), $"ha-{ids.Count:00}-{photo}")).Id());
+            foreach (var photo in photos.Skip(5)) ids.Add((await client.UploadImageAsync(TestData.Distinct(photo), $"ha-{ids.Count:00}-{photo}")).Id());
             await using var second = await EventStream.OpenAsync(cluster.Client(Timeout.InfiniteTimeSpan), lastId);
             output.WriteLine($"second stream on web node {second.Upstream} (nginx tried {second.Tried}), Last-Event-ID {lastId}");
             Assert.False(second.Upstream.EndsWith($":{victim.BaseAddress.Port}"), $"the second stream is on the killed node {second.Upstream}");

@@ -45,7 +45,7 @@ public abstract class LoadBalancedClusterTests(ClusterFixture fixture, ITestOutp
             // Real pages: a gallery with photos in it, each done (nothing changes under the load, so every answer
             // has the first one's length, which ab checks).
             foreach (var photo in new[] { "nikon-gps.jpg", "exif-portrait-6.jpg", "trailcam-reconyx.jpg" })
-                await client.WaitUntilFinishedAsync((await client.UploadImageAsync(TestData.Image(photo), $"killed-node-{photo}")).Id(), TimeSpan.FromMinutes(2));
+                await client.WaitUntilFinishedAsync((await client.UploadImageAsync(TestData.Distinct(photo), $"killed-node-{photo}")).Id(), TimeSpan.FromMinutes(2));
             using var ready = await client.GetAsync("readyz");
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
