@@ -9,15 +9,17 @@
 #   - sharp (installed with npm into a temp folder, skipped without npm) making the same set, both preview formats.
 # Two sets: the five 8–20 MP camera JPEGs (decode dominates) and five 0.3–3 MP ones (the preview's encode dominates).
 #   bench/thumbnails.sh            (needs libvips-tools for vipsthumbnail, apache2-utils for the ceiling)
+#   ANNOTATOR_BENCH_ROUNDS=12 bench/thumbnails.sh    rounds over each set's five files per figure (default 40: 200 images)
 # Per-image times with BenchmarkDotNet: dotnet run -c Release --project bench/Annotator.Bench -- --filter '*'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/measure.sh
 images=${ANNOTATOR_TESTDATA:-tests/testdata}/images
+export ANNOTATOR_BENCH_ROUNDS=${ANNOTATOR_BENCH_ROUNDS:-40}; rounds=$ANNOTATOR_BENCH_ROUNDS
 large=(phone-jolla.jpg phone-iphone.jpg phone-nokia.jpg canon-18mp-dark.jpg large-kleiber-20mp.jpg)
 small=(nikon-gps.jpg camera-canon.jpg trailcam-reconyx.jpg exif-landscape-1.jpg exif-portrait-6.jpg)
 dotnet build -c Release bench/Annotator.Bench >/dev/null
-echo "ceiling:"; "$(find_ceiling)" | head -1
+echo "ceiling:"; "$(find_ceiling)" | sed -n 1p
 
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 sharp=""
@@ -25,7 +27,7 @@ if command -v npm >/dev/null && (cd "$out" && npm init -y >/dev/null && npm inst
 else echo "npm or sharp not available: sharp skipped"; fi
 vips_run() { # label size output-suffix parallel files...
   local label=$1 size=$2 suffix=$3 parallel=$4; shift 4
-  local list; list=$(for _ in $(seq 40); do for f in "$@"; do echo "$images/$f"; done; done)
+  local list; list=$(for _ in $(seq "$rounds"); do for f in "$@"; do echo "$images/$f"; done; done)
   local n; n=$(wc -l <<<"$list")
   local start end; start=$(date +%s.%N)
   # Long-running processes, each given its share of the files (no process start per image).
@@ -55,4 +57,4 @@ for set in large small; do
     done; done
   fi
 done
-echo "ceiling:"; "$(find_ceiling)" | head -1
+echo "ceiling:"; "$(find_ceiling)" | sed -n 1p

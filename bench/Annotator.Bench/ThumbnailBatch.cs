@@ -20,7 +20,8 @@ public static class ThumbnailBatch
         var threads = new LowPriorityThreads(parallel);
         VipsThumbnailer Thumbnailer(string format) => new(Options.Create(new ThumbnailOptions { PreviewFormat = format }), threads, NullLogger<VipsThumbnailer>.Instance);
         NetVips.NetVips.Concurrency = 1; // parallelism comes from running images side by side, as the worker does
-        var rounds = Math.Max(1, 200 / photos.Length);
+        // ANNOTATOR_BENCH_ROUNDS: rounds over the files per figure (default: about 200 images).
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("ANNOTATOR_BENCH_ROUNDS"), out var r) && r > 0 ? r : Math.Max(1, 200 / photos.Length);
         Measure("warm-up", parallel, photos, 1, p => Thumbnail256.Make(p));
         Measure("256 px thumbnail", parallel, photos, rounds, p => Thumbnail256.Make(p));
         foreach (var format in new[] { PreviewFormat.Webp, PreviewFormat.Jpeg })

@@ -24,7 +24,8 @@ async function set(photo) {
 
 (async () => {
   const jobs = [];
-  for (let round = 0; round < Math.max(1, Math.floor(200 / photos.length)); round++) jobs.push(...photos);
+  const rounds = Number(process.env.ANNOTATOR_BENCH_ROUNDS) || Math.max(1, Math.floor(200 / photos.length));
+  for (let round = 0; round < rounds; round++) jobs.push(...photos);
   await set(photos[0]); // warm-up
   const start = process.hrtime.bigint();
   let next = 0;
