@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Annotator.Bench;
 
 /// <summary>
-/// A batch run: every file once per round, N at a time, for both the 256 px thumbnail alone and the
-/// whole CreateThumbnail set; prints images/s. Files are read into memory first: this measures
+/// A batch run: every file once per round, N at a time, for the 256 px thumbnail alone and the whole
+/// CreateThumbnail set with each preview format (WebP was the only one before JPEG became the default); prints images/s. Files are read into memory first: this measures
 /// decoding and encoding, not the disk.
 /// </summary>
 public static class ThumbnailBatch
@@ -17,12 +17,18 @@ public static class ThumbnailBatch
     {
         if (files.Length == 0) files = Photos.Paths;
         var photos = files.Select(File.ReadAllBytes).ToArray();
-        var thumbnailer = new VipsThumbnailer(Options.Create(new ThumbnailOptions()), new LowPriorityThreads(parallel), NullLogger<VipsThumbnailer>.Instance);
+        var threads = new LowPriorityThreads(parallel);
+        VipsThumbnailer Thumbnailer(string format) => new(Options.Create(new ThumbnailOptions { PreviewFormat = format }), threads, NullLogger<VipsThumbnailer>.Instance);
         NetVips.NetVips.Concurrency = 1; // parallelism comes from running images side by side, as the worker does
-        var rounds = Math.Max(1, 200 / photos.Length);
+        // ANNOTATOR_BENCH_ROUNDS: rounds over the files per figure (default: about 200 images).
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("ANNOTATOR_BENCH_ROUNDS"), out var r) && r > 0 ? r : Math.Max(1, 200 / photos.Length);
         Measure("warm-up", parallel, photos, 1, p => Thumbnail256.Make(p));
         Measure("256 px thumbnail", parallel, photos, rounds, p => Thumbnail256.Make(p));
-        Measure("CreateThumbnail set", parallel, photos, rounds, p => thumbnailer.CreateThumbnailsAsync(new MemoryStream(p), 0, CancellationToken.None).GetAwaiter().GetResult());
+        foreach (var format in new[] { PreviewFormat.Webp, PreviewFormat.Jpeg })
+        {
+            var thumbnailer = Thumbnailer(format);
+            Measure($"set, {format} preview", parallel, photos, rounds, p => thumbnailer.CreateThumbnailsAsync(new MemoryStream(p), 0, CancellationToken.None).GetAwaiter().GetResult());
+        }
         return 0;
     }
 

@@ -33,7 +33,7 @@ public sealed class VipsThumbnailer : IThumbnailer
         // Decode once at preview size, keep it in memory, and make the small thumbnail from that.
         using var preview = Load(original, _options.PreviewEdge, deadline);
         using var thumbnail = preview.ThumbnailImage(_options.Edge, height: _options.Edge, size: Enums.Size.Down);
-        return new ThumbnailSet(Webp(thumbnail, effort: 4), Webp(preview, effort: 0), Hash(thumbnail));
+        return new ThumbnailSet(Webp(thumbnail, effort: 4), _options.PreviewFormat == PreviewFormat.Webp ? Webp(preview, effort: 0) : Jpeg(preview, _options.Quality), Hash(thumbnail));
     }, pixels, cancellationToken);
 
     /// <summary>
@@ -53,9 +53,15 @@ public sealed class VipsThumbnailer : IThumbnailer
     public Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
         using var image = Load(original, maxEdge, deadline);
-        using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
-        return new EncodedImage(flat.JpegsaveBuffer(q: 85, keep: Enums.ForeignKeep.None), flat.Width, flat.Height);
+        return Jpeg(image, quality: 85);
     }, pixels, cancellationToken);
+
+    /// <summary>Baseline (not progressive) JPEG without metadata; JPEG has no alpha, so transparency shows as the page's white.</summary>
+    private static EncodedImage Jpeg(Image image, int quality)
+    {
+        using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
+        return new EncodedImage(flat.JpegsaveBuffer(q: quality, keep: Enums.ForeignKeep.None, interlace: false), flat.Width, flat.Height);
+    }
 
     /// <summary>Decodes to at most <paramref name="edge"/> on the longest side, 8-bit sRGB, fully in memory.</summary>
     private static Image Load(Stream original, int edge, CancellationToken deadline)
@@ -116,7 +122,7 @@ public sealed class VipsThumbnailer : IThumbnailer
         return next;
     }
 
-    // The preview is opened one at a time and is large: encode it fast. Thumbnails load by the dozen
+    // A WebP preview is opened one at a time and is large: encode it fast. Thumbnails load by the dozen
     // and are small: spend the effort on making them smaller.
     private EncodedImage Webp(Image image, int effort) =>
         new(image.WebpsaveBuffer(q: _options.Quality, keep: Enums.ForeignKeep.None, effort: effort), image.Width, image.Height);

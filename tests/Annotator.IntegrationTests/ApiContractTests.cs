@@ -64,14 +64,14 @@ public sealed class ApiContractTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task Thumbnails_are_WebP_cached_for_a_year_and_revalidate_by_ETag()
+    public async Task The_thumbnail_is_WebP_the_preview_JPEG_both_cached_for_a_year_and_revalidate_by_ETag()
     {
         var image = await UploadDoneAsync("exif-portrait-6.jpg");
 
-        foreach (var url in new[] { (string)image["thumbnail"]!["url"]!, (string)image["thumbnail"]!["previewUrl"]! })
+        foreach (var (url, type) in new[] { ((string)image["thumbnail"]!["url"]!, "image/webp"), ((string)image["thumbnail"]!["previewUrl"]!, "image/jpeg") })
         {
             using var response = await Client.GetAsync(url);
-            Assert.Equal("image/webp", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
             Assert.Contains("immutable", response.Headers.CacheControl!.ToString());
             Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl.MaxAge);
             using var again = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { IfNoneMatch = { response.Headers.ETag! } } };

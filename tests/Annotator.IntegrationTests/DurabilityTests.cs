@@ -54,7 +54,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var raw = Directory.GetFiles(Path.Combine(objects, "raw")).Select(Path.GetFileNameWithoutExtension).Order().ToList();
         Assert.Equal(ids.Order(), raw);
         var thumbnails = Directory.GetFiles(Path.Combine(objects, "thumbnails")).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal(ids.SelectMany(id => new[] { $"{id}.preview.webp", $"{id}.webp" }).Order(), thumbnails);
+        Assert.Equal(ids.SelectMany(id => new[] { $"{id}.preview.jpg", $"{id}.webp" }).Order(), thumbnails);
     }
 
     private static async Task<List<JsonObject>> ListAllAsync(HttpClient client)

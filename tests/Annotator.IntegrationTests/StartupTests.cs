@@ -9,6 +9,7 @@ public sealed class StartupTests
     [InlineData("Annotator:Uploads:MaxFileBytes", "-5", "Annotator:Uploads:MaxFileBytes must be a positive number of bytes.")]
     [InlineData("Annotator:Role", "boss", "Annotator:Role (--role) must be all, web or worker.")]
     [InlineData("Annotator:Thumbnails:Edge", "5", "Annotator:Thumbnails:Edge must be between 16 and 1024 pixels.")]
+    [InlineData("Annotator:Thumbnails:PreviewFormat", "gif", "Annotator:Thumbnails:PreviewFormat must be jpeg or webp.")]
     [InlineData("Annotator:Thumbnails:Timeout", "0", "Annotator:Thumbnails:Timeout must be between 00:00:01 and 01:00:00.")]
     [InlineData("Annotator:Uploads:MaxConcurrent", "0", "Annotator:Uploads:MaxConcurrent must be between 1 and 10000.")]
     [InlineData("Annotator:Server:MaxEventStreams", "0", "Annotator:Server:MaxEventStreams must be between 1 and 1000000.")]

@@ -137,7 +137,7 @@ public static class ImagesApi
         // Row first: once it is gone no function will write for this image again (they check), and
         // a crash before the objects are gone leaves only unreachable files, never a broken row.
         if (await catalog.DeleteAsync(imageId, cancellationToken) is not { } image) return NotFound(id);
-        foreach (var key in new[] { ObjectKeys.Raw(image.Id, image.Format), ObjectKeys.Thumbnail(image.Id), ObjectKeys.Preview(image.Id) })
+        foreach (var key in (string[])[ObjectKeys.Raw(image.Id, image.Format), ObjectKeys.Thumbnail(image.Id), .. ObjectKeys.Previews(image.Id)])
             await store.DeleteAsync(key, CancellationToken.None);
         await context.RecordAsync("image.delete", image.Id.ToString(), image.FileName);
         return TypedResults.NoContent();

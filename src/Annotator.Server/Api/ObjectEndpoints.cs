@@ -1,14 +1,16 @@
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
+using Annotator.Thumbnails;
 using Annotator.Uploads;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Annotator.Server.Access;
 
 namespace Annotator.Server.Api;
 
 /// <summary>
-/// The stored bytes: the original (with Range support) and the derived WebP images (cached forever,
+/// The stored bytes: the original (with Range support) and the derived images (cached forever,
 /// their URLs change when they are remade). Always the sniffed type, never the upload's claim, and
 /// nosniff plus a sandboxing CSP from <see cref="Web.SecurityHeaders"/>, so no upload is ever rendered as a page.
 /// </summary>
@@ -20,10 +22,12 @@ public static class ObjectEndpoints
     public static RouteGroupBuilder MapObjectEndpoints(this RouteGroupBuilder images)
     {
         images.MapGet("/{id}/original", OriginalAsync).RequireAuthorization(Rights.Read).WithSummary("The original file as uploaded; Range requests supported; ?download=true to save it");
-        images.MapGet("/{id}/thumbnail", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Thumbnail, c, s, h, t)).RequireAuthorization(Rights.Read)
+        images.MapGet("/{id}/thumbnail", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) =>
+                DerivedAsync(id, i => [(ObjectKeys.Thumbnail(i), "image/webp")], c, s, h, t)).RequireAuthorization(Rights.Read)
             .WithSummary("The gallery thumbnail (WebP, longest side 256)");
-        images.MapGet("/{id}/preview", (string id, IImageCatalog c, IObjectStore s, HttpContext h, CancellationToken t) => DerivedAsync(id, ObjectKeys.Preview, c, s, h, t)).RequireAuthorization(Rights.Read)
-            .WithSummary("The large preview (WebP, longest side 1440)");
+        images.MapGet("/{id}/preview", (string id, IImageCatalog c, IObjectStore s, IOptions<ThumbnailOptions> o, HttpContext h, CancellationToken t) =>
+                DerivedAsync(id, i => Previews(i, o.Value.PreviewFormat), c, s, h, t)).RequireAuthorization(Rights.Read)
+            .WithSummary("The large preview (JPEG, or WebP as configured or as made before; longest side 1440)");
         return images;
     }
 
@@ -43,17 +47,25 @@ public static class ObjectEndpoints
             enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> DerivedAsync(string id, Func<ImageId, string> keyOf, IImageCatalog catalog, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>The configured format's key first; an image made before the setting changed has only the other.</summary>
+    private static (string Key, string ContentType)[] Previews(ImageId id, string format) =>
+        [(ObjectKeys.Preview(id, format), PreviewFormat.ContentType(format)), (ObjectKeys.Preview(id, PreviewFormat.Other(format)), PreviewFormat.ContentType(PreviewFormat.Other(format)))];
+
+    private static async Task<IResult> DerivedAsync(
+        string id, Func<ImageId, (string Key, string ContentType)[]> candidates, IImageCatalog catalog, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
     {
         if (await ImagesApi.FindAsync(id, catalog, cancellationToken) is not { } image) return ImagesApi.NotFound(id);
         if (image.Thumbnail.State != WorkState.Done || image.Thumbnail.FinishedAt is not { } made)
             return Problems.NotFound($"image '{id}' has no thumbnail yet (thumbnail state: {image.Thumbnail.State.Name()})");
-        var stored = await store.OpenReadAsync(keyOf(image.Id), cancellationToken);
-        if (stored is null) return Problems.NotFound($"the thumbnail of image '{id}' is missing from storage");
-        http.Response.Headers.CacheControl = Forever;
-        return TypedResults.Stream(stored.Content, "image/webp",
-            lastModified: made,
-            entityTag: new EntityTagHeaderValue($"\"{image.Id}-{made.ToUnixTimeMilliseconds()}\""));
+        foreach (var (key, contentType) in candidates(image.Id))
+        {
+            if (await store.OpenReadAsync(key, cancellationToken) is not { } stored) continue;
+            http.Response.Headers.CacheControl = Forever;
+            return TypedResults.Stream(stored.Content, contentType,
+                lastModified: made,
+                entityTag: new EntityTagHeaderValue($"\"{image.Id}-{made.ToUnixTimeMilliseconds()}\""));
+        }
+        return Problems.NotFound($"the thumbnail of image '{id}' is missing from storage");
     }
 
     /// <summary>The display name with the real format's extension, so a saved file opens as what it is.</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Annotator.Processing;
 
 /// <summary>
-/// ObjectCreated(raw/…) → thumbnails/{id}.webp and thumbnails/{id}.preview.webp, and the perceptual hash of the pixels
+/// ObjectCreated(raw/…) → thumbnails/{id}.webp and thumbnails/{id}.preview.jpg (or .webp, <see cref="ThumbnailOptions.PreviewFormat"/>), and the perceptual hash of the pixels
 /// decoded for them (which finds the image's near-duplicates); thumbnail state done or failed.
 /// </summary>
 public sealed class CreateThumbnail(
@@ -35,7 +35,8 @@ public sealed class CreateThumbnail(
                 ?? throw new ImageDecodeException("the original is missing from storage"))
                 set = await thumbnailer.CreateThumbnailsAsync(raw.Content, (long)image.Width * image.Height, held.Token);
 
-            await store.PutAsync(ObjectKeys.Preview(id), new MemoryStream(set.Preview.Bytes), "image/webp", held.Token);
+            var format = options.Value.PreviewFormat;
+            await store.PutAsync(ObjectKeys.Preview(id, format), new MemoryStream(set.Preview.Bytes), PreviewFormat.ContentType(format), held.Token);
             await store.PutAsync(ObjectKeys.Thumbnail(id), new MemoryStream(set.Thumbnail.Bytes), "image/webp", held.Token);
             if (await catalog.CompleteThumbnailAsync(id, leases.Owner, set.PerceptualHash, held.Token) == Completion.Deleted)
                 await DeleteThumbnailsAsync(id); // the image was deleted while we worked
@@ -62,7 +63,7 @@ public sealed class CreateThumbnail(
 
     private async Task DeleteThumbnailsAsync(Images.ImageId id)
     {
-        await store.DeleteAsync(ObjectKeys.Preview(id), CancellationToken.None);
+        foreach (var preview in ObjectKeys.Previews(id)) await store.DeleteAsync(preview, CancellationToken.None);
         await store.DeleteAsync(ObjectKeys.Thumbnail(id), CancellationToken.None);
     }
 }

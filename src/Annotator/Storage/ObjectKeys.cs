@@ -1,4 +1,5 @@
 using Annotator.Images;
+using Annotator.Thumbnails;
 
 namespace Annotator.Storage;
 
@@ -15,7 +16,10 @@ public static class ObjectKeys
 
     public static string Thumbnail(ImageId id) => $"{ThumbnailPrefix}{id}.webp";
 
-    public static string Preview(ImageId id) => $"{ThumbnailPrefix}{id}.preview.webp";
+    public static string Preview(ImageId id, string format) => $"{ThumbnailPrefix}{id}.preview{PreviewFormat.Extension(format)}";
+
+    /// <summary>Every key an image's preview may have: one made before <c>PreviewFormat</c> changed keeps the other.</summary>
+    public static string[] Previews(ImageId id) => [Preview(id, PreviewFormat.Jpeg), Preview(id, PreviewFormat.Webp)];
 
     /// <summary>The image an object belongs to, for any key this layout makes (raw, thumbnail, preview).</summary>
     public static bool TryParseOwner(string key, out ImageId id)
@@ -24,7 +28,7 @@ public static class ObjectKeys
         var slash = key.IndexOf('/');
         if (slash < 0) return false;
         var name = key.AsSpan(slash + 1);
-        return name.Length >= 36 && ImageId.TryParse(name[..36], out id) && name[36..] is ".webp" or ".preview.webp"
+        return name.Length >= 36 && ImageId.TryParse(name[..36], out id) && name[36..] is ".webp" or ".preview.webp" or ".preview.jpg"
             || TryParseRaw(key, out id, out _);
     }
 

@@ -16,6 +16,10 @@ public sealed class ThumbnailOptions
     [Range(1, 100, ErrorMessage = "Annotator:Thumbnails:Quality must be between 1 and 100.")]
     public int Quality { get; set; } = 80;
 
+    /// <summary>The large preview's encoding, <see cref="Thumbnails.PreviewFormat.Jpeg"/> or <see cref="Thumbnails.PreviewFormat.Webp"/>.</summary>
+    [AllowedValues(Thumbnails.PreviewFormat.Jpeg, Thumbnails.PreviewFormat.Webp, ErrorMessage = "Annotator:Thumbnails:PreviewFormat must be jpeg or webp.")]
+    public string PreviewFormat { get; set; } = Thumbnails.PreviewFormat.Jpeg;
+
     /// <summary>How many images are thumbnailed at once; 0 means one per processor core.</summary>
     [Range(0, 64, ErrorMessage = "Annotator:Thumbnails:Concurrency must be between 0 and 64.")]
     public int Concurrency { get; set; }

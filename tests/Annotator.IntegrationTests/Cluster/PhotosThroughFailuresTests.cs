@@ -143,7 +143,7 @@ public abstract class PhotosThroughFailuresTests(ClusterFixture fixture, ITestOu
             Assert.All(accepted.Keys, id =>
             {
                 Assert.Single(raw, key => key.StartsWith($"raw/{id}."));
-                Assert.Equal([$"thumbnails/{id}.preview.webp", $"thumbnails/{id}.webp"], thumbnails.Where(key => key.StartsWith($"thumbnails/{id}.")).Order());
+                Assert.Equal([$"thumbnails/{id}.preview.jpg", $"thumbnails/{id}.webp"], thumbnails.Where(key => key.StartsWith($"thumbnails/{id}.")).Order());
             });
         }
         finally

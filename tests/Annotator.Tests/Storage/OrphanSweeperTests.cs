@@ -5,6 +5,7 @@ using Annotator.Images;
 using Annotator.Processing;
 using Annotator.Storage;
 using Annotator.Storage.FileSystem;
+using Annotator.Thumbnails;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -44,13 +45,14 @@ public sealed class OrphanSweeperTests : IAsyncDisposable
         await PutAsync(ObjectKeys.Thumbnail(kept), old);
         await PutAsync(ObjectKeys.Raw(orphan, ImageFormat.Png), old);
         await PutAsync(ObjectKeys.Thumbnail(orphan), old);
-        await PutAsync(ObjectKeys.Preview(orphan), old);
+        await PutAsync(ObjectKeys.Preview(orphan, PreviewFormat.Jpeg), old);
+        await PutAsync(ObjectKeys.Preview(orphan, PreviewFormat.Webp), old); // made before the preview became JPEG
         await PutAsync(ObjectKeys.Raw(young, ImageFormat.Jpeg), TimeSpan.FromMinutes(1)); // an upload whose row is on its way
         await PutAsync("raw/not-ours.txt", old);
 
         var removed = await new OrphanSweeper(_store, _temp.Catalog, TimeProvider.System, NullLogger<OrphanSweeper>.Instance).SweepAsync(CancellationToken.None);
 
-        Assert.Equal(3, removed);
+        Assert.Equal(4, removed);
         Assert.Equal(
             new[] { ObjectKeys.Raw(kept, ImageFormat.Jpeg), ObjectKeys.Raw(young, ImageFormat.Jpeg), "raw/not-ours.txt", ObjectKeys.Thumbnail(kept) }.Order(),
             await KeysAsync());

@@ -85,10 +85,10 @@ public sealed class VipsThumbnailerTests
     {
         var set = Thumbnails(TestData.Image("nikon-gps.jpg"));
 
-        foreach (var encoded in new[] { set.Thumbnail, set.Preview })
+        foreach (var (encoded, loader) in new[] { (set.Thumbnail, "webpload_buffer"), (set.Preview, "jpegload_buffer") })
         {
             using var image = Image.NewFromBuffer(encoded.Bytes);
-            Assert.Equal("webpload_buffer", image.Get("vips-loader"));
+            Assert.Equal(loader, image.Get("vips-loader"));
             Assert.DoesNotContain(image.GetFields(), f => f.StartsWith("exif", StringComparison.Ordinal) || f == "xmp-data" || f == "icc-profile-data");
         }
     }
@@ -104,6 +104,44 @@ public sealed class VipsThumbnailerTests
         using var thumbnail = Image.NewFromBuffer(set.Thumbnail.Bytes);
         var pixel = thumbnail.Getpoint(8, 8);
         Assert.True(pixel[0] > 245 && pixel[1] < 12 && pixel[2] < 12, $"expected sRGB red, got {string.Join(",", pixel)}");
+    }
+
+    [Fact]
+    public async Task The_preview_is_a_baseline_JPEG_by_default_and_WebP_when_configured_the_thumbnail_WebP_either_way()
+    {
+        var jpeg = Thumbnails(TestData.Image("camera-canon.jpg"));
+        var webpThumbnailer = new VipsThumbnailer(Options.Create(new ThumbnailOptions { PreviewFormat = PreviewFormat.Webp }), new LowPriorityThreads(1), NullLogger<VipsThumbnailer>.Instance);
+        using var photo = File.OpenRead(TestData.Image("camera-canon.jpg"));
+        var webp = await webpThumbnailer.CreateThumbnailsAsync(photo, 0, CancellationToken.None);
+
+        using var jpegPreview = Image.NewFromBuffer(jpeg.Preview.Bytes);
+        Assert.Equal("jpegload_buffer", jpegPreview.Get("vips-loader"));
+        Assert.False(jpegPreview.Contains("interlaced"), "the JPEG preview is progressive");
+        using var webpPreview = Image.NewFromBuffer(webp.Preview.Bytes);
+        Assert.Equal("webpload_buffer", webpPreview.Get("vips-loader"));
+        Assert.Equal((jpeg.Preview.Width, jpeg.Preview.Height), (webp.Preview.Width, webp.Preview.Height));
+        foreach (var thumbnail in new[] { jpeg.Thumbnail, webp.Thumbnail })
+        {
+            using var image = Image.NewFromBuffer(thumbnail.Bytes);
+            Assert.Equal("webpload_buffer", image.Get("vips-loader"));
+        }
+    }
+
+    [Fact]
+    public void A_JPEG_preview_shows_transparency_as_white()
+    {
+        // A red square on a transparent 64×64 page.
+        using var clear = Image.Black(64, 64, bands: 4).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var red = (Image.Black(32, 32) + new double[] { 255, 0, 0, 255 }).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var cutout = clear.Insert(red, 16, 16);
+
+        using var preview = Image.NewFromBuffer(Thumbnails(new MemoryStream(cutout.PngsaveBuffer())).Preview.Bytes);
+
+        Assert.False(preview.HasAlpha());
+        var corner = preview.Getpoint(2, 2);
+        Assert.True(corner.All(v => v > 245), $"expected white where it was transparent, got {string.Join(",", corner)}");
+        var centre = preview.Getpoint(32, 32);
+        Assert.True(centre[0] > 245 && centre[1] < 12 && centre[2] < 12, $"expected red, got {string.Join(",", centre)}");
     }
 
     [Fact]
