@@ -1,5 +1,4 @@
 using Annotator.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,38 +11,22 @@ namespace Annotator.Exports;
 /// the clock alone, a running export is never touched, and a delete that two nodes make at once is the same delete.
 /// </summary>
 public sealed class ExportSweep(IObjectStore store, ExportJobs jobs, IOptions<ExportOptions> options, TimeProvider time, ILogger<ExportSweep> logger)
-    : BackgroundService
+    : PeriodicSweep(time, logger)
 {
     private static readonly TimeSpan LongestInterval = TimeSpan.FromHours(1);
 
     /// <summary>Half the retention, so an export outlives it by at most half again; at most an hour, at least a second.</summary>
-    private TimeSpan Interval => TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 2, TimeSpan.TicksPerSecond, LongestInterval.Ticks));
+    protected override TimeSpan Interval => TimeSpan.FromTicks(Math.Clamp(options.Value.Retention.Ticks / 2, TimeSpan.TicksPerSecond, LongestInterval.Ticks));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(Interval, time, stoppingToken);
-                try
-                {
-                    var deleted = await SweepAsync(stoppingToken);
-                    if (deleted > 0) logger.LogInformation("Deleted {Count} exports older than {Retention}", deleted, options.Value.Retention);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "The export sweep failed; it runs again in {Interval}", Interval);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-    }
+    protected override string Name => "export sweep";
+
+    protected override void Report(int count) => Logger.LogInformation("Deleted {Count} exports older than {Retention}", count, options.Value.Retention);
+
 
     /// <summary>One sweep over <c>exports/</c>; returns how many exports (or leftovers of one) it deleted.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var cutoff = now - options.Value.Retention;
         var newest = new Dictionary<string, DateTimeOffset>(); // export id → its newest object's time
         await foreach (var info in store.ListAsync(ExportJobs.Prefix, cancellationToken))

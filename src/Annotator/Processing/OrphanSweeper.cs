@@ -1,7 +1,6 @@
 using Annotator.Catalog;
 using Annotator.Images;
 using Annotator.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Annotator.Processing;
@@ -12,40 +11,23 @@ namespace Annotator.Processing;
 /// Objects younger than <see cref="MinimumAge"/> are left alone, since their row may be on its way.
 /// Runs shortly after start and then every few hours.
 /// </summary>
-public sealed class OrphanSweeper(IObjectStore store, IImageCatalog catalog, TimeProvider time, ILogger<OrphanSweeper> logger) : BackgroundService
+public sealed class OrphanSweeper(IObjectStore store, IImageCatalog catalog, TimeProvider time, ILogger<OrphanSweeper> logger) : PeriodicSweep(time, logger)
 {
     public static readonly TimeSpan MinimumAge = TimeSpan.FromHours(1);
-    private static readonly TimeSpan FirstSweep = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+    protected override TimeSpan FirstDelay => TimeSpan.FromMinutes(1);
+    protected override TimeSpan Interval => TimeSpan.FromHours(6);
     private const int Batch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(FirstSweep, time, stoppingToken);
-            while (true)
-            {
-                try
-                {
-                    var removed = await SweepAsync(stoppingToken);
-                    if (removed > 0) logger.LogInformation("Removed {Count} objects that belonged to no image", removed);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "The orphan sweep failed; it runs again in {Interval}", Interval);
-                }
-                await Task.Delay(Interval, time, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-    }
+    protected override string Name => "orphan sweep";
+
+    protected override void Report(int count) => Logger.LogInformation("Removed {Count} objects that belonged to no image", count);
+
 
     /// <summary>One sweep over raw/ and thumbnails/; returns how many objects it deleted.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var removed = 0;
-        var cutoff = time.GetUtcNow() - MinimumAge;
+        var cutoff = Time.GetUtcNow() - MinimumAge;
         foreach (var prefix in new[] { ObjectKeys.RawPrefix, ObjectKeys.ThumbnailPrefix })
         {
             var batch = new List<(ObjectInfo Object, ImageId Owner)>();
