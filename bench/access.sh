@@ -21,7 +21,6 @@ source bench/lib/backends.sh
 trap 'stop_nodes; rm -rf "$work"' EXIT
 dotnet build -c Release src/Annotator.Server >/dev/null
 [ -f "$before_dir/src/Annotator.Server/bin/Release/net10.0/Annotator.Server.dll" ] || { echo "build $before_dir in Release first"; exit 2; }
-ct=$(multipart "$photo" "$work/body")
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(load_average); before: $(git -C "$before_dir" rev-parse --short HEAD), after: $(git rev-parse --short HEAD)"
 # One server per build; "use NAME" points $url and $auth (bench/lib/measure.sh sends it) at it.
@@ -33,7 +32,7 @@ url=${at[after]} && sign_in && header[after]=${auth[1]} # the "before" build tak
 use() { url=${at[$1]}; auth=(); [ -z "${header[$1]:-}" ] || auth=(-H "${header[$1]}"); }
 for build in before after; do
   use $build
-  ab -n "$seed" -c 20 "${auth[@]}" -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
+  upload_cycling "$seed" "$photo" >/dev/null
   wait_all_done >/dev/null
   image[$build]=$(curl -fs "${auth[@]}" "$url/api/images?limit=1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
   for path in /api/images "/api/images?q=portrait" "/api/images/${image[$build]}" "/api/images/${image[$build]}/thumbnail"; do
@@ -52,7 +51,7 @@ for round in $(seq 1 "$rounds"); do
     figure "GET /api/images?q=portrait, c=100" -n "$gets" -c 100 "$url/api/images?q=portrait"
     figure "GET /api/images/{id}, c=100" -n "$gets" -c 100 "$url/api/images/${image[$build]}"
     figure "GET /api/images/{id}/thumbnail" -n "$gets" -c 100 "$url/api/images/${image[$build]}/thumbnail"
-    figure "POST /api/images, c=20" -n "$uploads" -c 20 -p "$work/body" -T "$ct" "$url/api/images"
+    upload_cycling "$uploads" "$photo"
     echo "processed in $(wait_all_done) s"
   done
 done

@@ -78,11 +78,11 @@ readings() {
 }
 
 part_gallery() {
-  local web ct; ct=$(multipart "$photo" "$work/body")
+  local web
   for web in $web_sizes; do
     cluster_up --web "$web" --workers 2
     echo "-- gallery: $web web node(s), 2 workers, through nginx; $gallery_count × $(basename "$photo") first (load $(load_average))"
-    ab -n "$gallery_count" -c 20 "${auth[@]}" -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
+    upload_cycling "$gallery_count" "$photo" >/dev/null
     wait_all_done 1 >/dev/null
     echo "$gallery_count uploaded and processed, $(failed_count) failed"
     local page_bytes json_bytes

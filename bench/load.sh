@@ -8,12 +8,12 @@
 # scaleout: a web node (--role web, which takes all the HTTP load) and a worker node (--role worker), each on a
 #           data folder of its own, sharing only a new database on CATALOG, a new bucket on the S3 stand-in and the
 #           event bus; the servers (scripts/services) are started here and stopped on exit
-# uploads: UPLOAD_COUNT (1,000) uploads of a ~250 KB photo at c=20 (ab), and the time until all are done; then the
+# uploads: UPLOAD_COUNT (1,000) uploads of copies of a ~250 KB photo at c=20 (bench/lib/upload.py), and the time until all are done; then the
 #          gallery with those images in the catalog: ab -n 40000 -c 100 on the page, GET /api/images and a search;
 #          then the ceiling ("gallery" is another name for this part)
-# e2e:     E2E_COUNT (2,000) real photos of every size at c=20: images/s, each process's peak RSS; and the change
+# e2e:     E2E_COUNT (2,000) copies of real photos of every size at c=20: images/s, each process's peak RSS; and the change
 #          feed's delay: a page's GET /api/events on the web node, arrival - updatedAt of each image event
-# cost:    COST_COUNT (200) uploads of the photo at c=20 (scale-out: after 20 more and ANALYZE, the steady state):
+# cost:    COST_COUNT (200) uploads of copies of the photo at c=20 (scale-out: after 20 more and ANALYZE, the steady state):
 #          the catalog's transactions and statements per image from the engine's own counters (minus what the idle
 #          nodes cost in the same time), what the statements are, and ms per upload -> done
 # Every part prints the CPU seconds of each node and shared server, and starts on fresh nodes, data and database.
@@ -41,7 +41,6 @@ cleanup() {
 }
 trap cleanup EXIT
 dotnet build -c Release src/Annotator.Server >/dev/null
-ct=$(multipart "$photo" "$work/body")
 
 shape=$SHAPE; [ "$SHAPE" = embedded ] || shape="$SHAPE (CATALOG=$CATALOG EVENTS=$EVENTS)"
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), load $(load_average); $shape"
@@ -55,7 +54,7 @@ part_uploads() {
   start_nodes
   echo "-- uploads: $uploads × $(basename "$photo") ($(stat -c %s "$photo") B), c=20 (load $(load_average))"
   cpu_snapshot "$work/cpu"
-  figure "POST /api/images, c=20" -n "$uploads" -c 20 -p "$work/body" -T "$ct" "$url/api/images"
+  upload_cycling "$uploads" "$photo"
   echo "CPU while uploading: $(cpu_since "$work/cpu")"
   echo "all $uploads done $(wait_all_done) s after the last upload was accepted; $(failed_count) failed; peak RSS $(peak_rss)"
   echo "CPU from the first upload to all done: $(cpu_since "$work/cpu")"
@@ -105,7 +104,7 @@ part_cost() {
     # autovacuum_naptime, 1 min), PostgreSQL plans every change's stamp with a hash join over a sequential scan of
     # images (it guesses 2,200 rows for the never-analyzed feed_counter), and a table analyzed while empty
     # (image_changes) is scanned whole by every feed read. So: a few images first, then ANALYZE, as autovacuum would.
-    ab -n 20 -c 20 "${auth[@]}" -p "$work/body" -T "$ct" "$url/api/images" >/dev/null 2>&1
+    upload_cycling 20 "$photo" >/dev/null
     wait_all_done >/dev/null
     analyze_catalog
     # What the idle nodes cost the catalog (feed reads, relay and queue polls), to take out of the run's figures.
@@ -116,7 +115,7 @@ part_cost() {
   fi
   cpu_snapshot "$work/cpu"
   t2=$(now)
-  figure "POST /api/images, c=20" -n "$cost_count" -c 20 -p "$work/body" -T "$ct" "$url/api/images"
+  upload_cycling "$cost_count" "$photo"
   wait_all_done 1 >/dev/null # once a second: these polls are catalog statements too (2 per poll after a change)
   t3=$(now)
   printf '%.0f ms per image: %s uploads, from the first upload to all done in %.1f s; %s failed\n' \

@@ -1,19 +1,7 @@
 # shellcheck shell=bash
-# What load.sh measures with: request bodies, ab figures, waiting until the catalog has no open work.
+# What load.sh measures with: uploads of distinct copies, ab figures, waiting until the catalog has no open work.
 # Sourced by bench/load.sh; $url is the node that takes the HTTP load (the web node in the scale-out shape), $auth
 # the API token's header (bench/lib/nodes.sh) that every request to it sends.
-
-multipart() { # photo body-file -> prints content type
-  python3 - "$1" "$2" <<'PY'
-import os, sys
-b = "----annotatorBench7MA4YWxkTrZu0gW"
-data = open(sys.argv[1], "rb").read()
-body = (f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="{os.path.basename(sys.argv[1])}"\r\n'
-        'Content-Type: application/octet-stream\r\n\r\n').encode() + data + f"\r\n--{b}--\r\n".encode()
-open(sys.argv[2], "wb").write(body)
-print(f"multipart/form-data; boundary={b}")
-PY
-}
 
 # The machine's ceiling benchmark: $ANNOTATOR_CEILING, else beside the repository (../shared), or beside the folder
 # of worktrees (../../shared); stops the run when there is none.
@@ -49,11 +37,14 @@ wait_all_done() { # [poll interval, 0.2 s] -> seconds waited until no image is p
 # real_photos: the test data's real photos that this build decodes (every format but HEIC), one path a line.
 real_photos() { ls "$testdata"/images/*.{jpg,png,webp,gif,tiff,avif} | grep -v heic; }
 
-# upload_cycling COUNT PHOTO...: COUNT uploads to $url at c=20 (curl, one request each), cycling through the photos.
+# upload_cycling COUNT PHOTO...: COUNT uploads to $url at c=20, cycling through the photos; prints the figure line.
+# Each upload is a copy with bytes of its own (bench/lib/distinct.py), since the same bytes again are a duplicate.
 upload_cycling() {
-  local n=$1 i; shift
-  for i in $(seq 0 $((n - 1))); do echo "${@:$((i % $# + 1)):1}"; done |
-    xargs -P 20 -I{} curl -fs "${auth[@]}" -o /dev/null -F "file=@{}" "$url/api/images"
+  local n=$1; shift
+  rm -rf "$work/copies"; mkdir -p "$work/copies"
+  python3 bench/lib/distinct.py "$work/copies" "$n" "$@" >"$work/copies.list"
+  python3 bench/lib/upload.py "$url" "${auth[1]:-}" 20 "${upload_name:-POST /api/images, c=20}" <"$work/copies.list"
+  rm -rf "$work/copies"
 }
 
 failed_count() { curl -fs "${auth[@]}" "$url/api/images?state=failed&limit=200" | grep -o '"id"' | wc -l; }

@@ -30,9 +30,12 @@ public sealed class VipsThumbnailer : IThumbnailer
 
     public Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
-        // Decode once at preview size, keep it in memory, and make the small thumbnail from that.
+        // Decode once at preview size, keep it in memory, and make the small thumbnail from that. The thumbnail is
+        // kept in memory too: it is read twice (its encode and the hash), and a libvips image that is not would be
+        // resized from the preview again for the second.
         using var preview = Load(original, _options.PreviewEdge, deadline);
-        using var thumbnail = preview.ThumbnailImage(_options.Edge, height: _options.Edge, size: Enums.Size.Down);
+        using var shrunk = preview.ThumbnailImage(_options.Edge, height: _options.Edge, size: Enums.Size.Down);
+        using var thumbnail = shrunk.CopyMemory();
         return new ThumbnailSet(Webp(thumbnail, effort: 4), _options.PreviewFormat == PreviewFormat.Webp ? Webp(preview, effort: 0) : Jpeg(preview, _options.Quality), Hash(thumbnail));
     }, pixels, cancellationToken);
 
@@ -54,6 +57,14 @@ public sealed class VipsThumbnailer : IThumbnailer
     {
         using var image = Load(original, maxEdge, deadline);
         return Jpeg(image, quality: 85);
+    }, pixels, cancellationToken);
+
+    public Task<PixelSample> CreateSampleAsync(Stream original, long pixels, CancellationToken cancellationToken) => DecodeAsync(deadline =>
+    {
+        using var image = Load(original, PixelSample.MaxEdge, deadline);
+        using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
+        using var rgb = flat.Bands > 3 ? flat.ExtractBand(0, n: 3) : flat.Copy(); // Load made it sRGB: three bands, or more
+        return new PixelSample(rgb.WriteToMemory<byte>(), rgb.Width, rgb.Height);
     }, pixels, cancellationToken);
 
     /// <summary>Baseline (not progressive) JPEG without metadata; JPEG has no alpha, so transparency shows as the page's white.</summary>

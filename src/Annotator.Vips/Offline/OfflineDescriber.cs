@@ -17,9 +17,14 @@ public sealed class OfflineDescriber(LowPriorityThreads cpu) : ICaptioner
 
     public string Model => ModelName;
 
+    /// <summary>It measures proportions only: a pixel sample is all it needs (a fallback after a model gets the model's JPEG).</summary>
+    public CaptionInput Input => CaptionInput.Pixels;
+
     public async Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken)
     {
-        var pixels = await cpu.RunAsync(() => PixelAnalysis.Of(request.Jpeg), cancellationToken);
+        var pixels = request.Sample is { } sample
+            ? PixelAnalysis.Of(sample.Rgb)
+            : await cpu.RunAsync(() => PixelAnalysis.Of(request.Jpeg), cancellationToken);
         var (text, tags) = Describe(pixels, request.Width, request.Height, request.Facts);
         return new Caption { Text = text, Tags = tags, Provider = Provider, Model = Model };
     }

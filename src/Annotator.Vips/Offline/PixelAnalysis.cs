@@ -1,19 +1,19 @@
+using Annotator.Thumbnails;
 using NetVips;
 
 namespace Annotator.Captioning.Offline;
 
 /// <summary>
 /// Measurements of an image's pixels that words can be built from: brightness, contrast,
-/// colourfulness and the share of each named colour. Works on a 64-pixel copy: plenty for
+/// colourfulness and the share of each named colour. Works on a <see cref="PixelSample"/>-sized copy: plenty for
 /// proportions, and cheap.
 /// </summary>
 public sealed record PixelAnalysis(double MeanLuma, double LumaDeviation, double Colourfulness, IReadOnlyList<(ColourName Colour, double Share)> Colours)
 {
-    private const int SampleEdge = 64;
-
+    /// <summary>Analyses an encoded image (a model's JPEG, when the describer is a fallback after a model).</summary>
     public static PixelAnalysis Of(ReadOnlyMemory<byte> encoded)
     {
-        using var small = Image.ThumbnailBuffer(encoded.ToArray(), SampleEdge, height: SampleEdge);
+        using var small = Image.ThumbnailBuffer(encoded.ToArray(), PixelSample.MaxEdge, height: PixelSample.MaxEdge);
         using var rgb = small.Bands >= 3 ? small.ExtractBand(0, n: 3) : small.Colourspace(Enums.Interpretation.Srgb);
         var pixels = rgb.WriteToMemory<byte>();
         return Of(pixels);

@@ -13,6 +13,9 @@ public sealed class FallbackCaptioner(IReadOnlyList<ICaptioner> chain, ILogger l
 
     public string Model => chain[0].Model;
 
+    /// <summary>A JPEG as soon as any captioner of the chain needs one (the offline describer can analyse a JPEG too).</summary>
+    public CaptionInput Input => chain.All(c => c.Input == CaptionInput.Pixels) ? CaptionInput.Pixels : CaptionInput.Jpeg;
+
     public async Task<Caption> CaptionAsync(CaptionRequest request, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();

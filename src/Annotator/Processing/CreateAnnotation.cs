@@ -37,13 +37,13 @@ public sealed class CreateAnnotation(
         try
         {
             var captioner = captioners.Create(image.RequestedCaptioner);
-            EncodedImage small;
+            CaptionRequest request;
             await using (var raw = await store.OpenReadAsync(created.Key, held.Token)
                 ?? throw new ImageDecodeException("the original is missing from storage"))
-                small = await thumbnailer.CreateCaptionImageAsync(raw.Content, (long)image.Width * image.Height, Settings.MaxEdge, held.Token);
+                request = await DecodeAsync(raw.Content, image, captioner.Input, held.Token);
 
             var started = Stopwatch.GetTimestamp();
-            var caption = await captioner.CaptionAsync(new CaptionRequest(small.Bytes, small.Width, small.Height, image.Facts, image.FileName), held.Token);
+            var caption = await captioner.CaptionAsync(request, held.Token);
             caption = caption with { LatencyMs = caption.LatencyMs ?? (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
             if (await catalog.CompleteCaptionAsync(id, leases.Owner, image.CaptionGeneration, caption, held.Token) != Completion.Stored)
                 logger.LogDebug("Caption of {Id} was superseded by a newer re-caption or the image was deleted", id);
@@ -72,5 +72,18 @@ public sealed class CreateAnnotation(
             CaptionMetrics.Failed(provider, kind);
         }
         return HandlerResult.Done;
+    }
+
+    /// <summary>One decode of the original, at the smallest scale the captioner can work from.</summary>
+    private async Task<CaptionRequest> DecodeAsync(Stream original, ImageRecord image, CaptionInput input, CancellationToken cancellationToken)
+    {
+        var pixels = (long)image.Width * image.Height;
+        if (input == CaptionInput.Pixels)
+            return new CaptionRequest(ReadOnlyMemory<byte>.Empty, image.Width, image.Height, image.Facts, image.FileName)
+            {
+                Sample = await thumbnailer.CreateSampleAsync(original, pixels, cancellationToken),
+            };
+        var jpeg = await thumbnailer.CreateCaptionImageAsync(original, pixels, Settings.MaxEdge, cancellationToken);
+        return new CaptionRequest(jpeg.Bytes, jpeg.Width, jpeg.Height, image.Facts, image.FileName);
     }
 }

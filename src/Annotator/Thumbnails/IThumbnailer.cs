@@ -20,6 +20,9 @@ public interface IThumbnailer
 
     /// <summary>A JPEG for a captioner: oriented, sRGB, no metadata, longest side at most <paramref name="maxEdge"/>.</summary>
     Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken);
+
+    /// <summary>A <see cref="PixelSample"/> for a captioner that measures pixels, decoded at the smallest scale that gives it.</summary>
+    Task<PixelSample> CreateSampleAsync(Stream original, long pixels, CancellationToken cancellationToken);
 }
 
 public sealed record EncodedImage(byte[] Bytes, int Width, int Height);

@@ -111,6 +111,7 @@ public sealed class CircuitBreakerTests
 
             var caption = await chain.CaptionAsync(CaptionerHarness.Request(), default);
 
+            Assert.Equal(CaptionInput.Jpeg, chain.Input); // the model sees a JPEG, and the describer after it works from that
             Assert.Equal("offline", caption.Provider);
             Assert.Equal("describer-1", caption.Model);
             Assert.StartsWith("gemini: Gemini refused the API key", caption.FallbackReason);

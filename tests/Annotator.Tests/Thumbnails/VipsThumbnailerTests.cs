@@ -209,6 +209,31 @@ public sealed class VipsThumbnailerTests
     }
 
     [Theory]
+    [InlineData("exif-portrait-6.jpg", 43, 64)] // stored 1800×1200, shown upright: portrait
+    [InlineData("large-kleiber-20mp.jpg", 64, 36)]
+    [InlineData("phone-iphone13.heic", 48, 64)]
+    public async Task A_pixel_sample_is_small_upright_packed_RGB(string file, int width, int height)
+    {
+        await using var stream = File.OpenRead(TestData.Image(file));
+        var sample = await _thumbnailer.CreateSampleAsync(stream, 0, CancellationToken.None);
+
+        Assert.Equal((width, height), (sample.Width, sample.Height));
+        Assert.Equal(width * height * 3, sample.Rgb.Length);
+    }
+
+    [Fact]
+    public async Task A_pixel_sample_shows_transparency_as_white()
+    {
+        using var transparent = Image.Black(100, 50, bands: 4).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        using var png = new MemoryStream(transparent.PngsaveBuffer());
+
+        var sample = await _thumbnailer.CreateSampleAsync(png, 0, CancellationToken.None);
+
+        Assert.Equal((64, 32), (sample.Width, sample.Height));
+        Assert.All(sample.Rgb, value => Assert.Equal(255, value));
+    }
+
+    [Theory]
     [InlineData("scan-lzw.tiff")] // embeds an ICC profile
     [InlineData("nikon-gps.jpg")] // has none
     public async Task The_caption_image_has_the_colours_of_a_full_sRGB_conversion(string file)
