@@ -32,7 +32,7 @@ public sealed class Workflow : Construct
     public Rule Rule { get; }
     public ISecret GeminiKey { get; }
 
-    public Workflow(Construct scope, string id, Vpc vpc, IBucket bucket, Database database, StackSettings settings) : base(scope, id)
+    public Workflow(Construct scope, string id, Vpc vpc, IBucket bucket, Database database, Alerts alerts, StackSettings settings) : base(scope, id)
     {
         // Set after deployment with `aws secretsmanager put-secret-value` (README); generated here so no key is in the template.
         GeminiKey = new Secret(this, "GeminiApiKey", new SecretProps { Description = "The Gemini API key CreateAnnotation uses" });
@@ -50,11 +50,11 @@ public sealed class Workflow : Construct
             ["Annotator__DataDirectory"] = "/tmp/annotator",
         };
 
-        Thumbnail = new FunctionParts(this, "CreateThumbnail", vpc, code, extension, common, new FunctionSpec(
+        Thumbnail = new FunctionParts(this, "CreateThumbnail", vpc, code, extension, common, alerts, new FunctionSpec(
             Handler: "Annotator.Lambda::Annotator.Lambda.CreateThumbnailFunction::HandleAsync",
             MemoryMiB: 1024, Timeout: Duration.Seconds(60), MaxConcurrency: settings.ThumbnailConcurrency,
             Environment: new() { ["Annotator__Captions__Provider"] = "offline" }));
-        Annotation = new FunctionParts(this, "CreateAnnotation", vpc, code, extension, common, new FunctionSpec(
+        Annotation = new FunctionParts(this, "CreateAnnotation", vpc, code, extension, common, alerts, new FunctionSpec(
             Handler: "Annotator.Lambda::Annotator.Lambda.CreateAnnotationFunction::HandleAsync",
             MemoryMiB: 512, Timeout: Duration.Seconds(120), MaxConcurrency: settings.CaptionConcurrency,
             Environment: new()
@@ -98,7 +98,7 @@ public sealed class Workflow : Construct
 
 public sealed record FunctionSpec(string Handler, int MemoryMiB, Duration Timeout, int MaxConcurrency, Dictionary<string, string> Environment);
 
-/// <summary>One function with its queue, dead-letter queue, alarms, security group (no inbound at all) and log group.</summary>
+/// <summary>One function with its queue, dead-letter queue, alarms (told to <see cref="Alerts"/>), security group (no inbound at all) and log group.</summary>
 public sealed class FunctionParts : Construct
 {
     /// <summary>Receives before a message goes to the dead-letter queue. Above the catalog's own MaxAttempts (5), which
@@ -113,7 +113,7 @@ public sealed class FunctionParts : Construct
     public Queue DeadLetters { get; }
     public SecurityGroup SecurityGroup { get; }
 
-    public FunctionParts(Construct scope, string id, Vpc vpc, Code code, ILayerVersion extension, Dictionary<string, string> common, FunctionSpec spec)
+    public FunctionParts(Construct scope, string id, Vpc vpc, Code code, ILayerVersion extension, Dictionary<string, string> common, Alerts alerts, FunctionSpec spec)
         : base(scope, id)
     {
         DeadLetters = new Queue(this, "DeadLetters", new QueueProps
@@ -157,21 +157,21 @@ public sealed class FunctionParts : Construct
             MaxConcurrency = spec.MaxConcurrency,
         }));
 
-        _ = new Alarm(this, "DeadLettersAlarm", new AlarmProps
+        _ = alerts.Watch(new Alarm(this, "DeadLettersAlarm", new AlarmProps
         {
             AlarmDescription = $"{id}: a message crashed the function {MaxReceiveCount} times and waits in the dead-letter queue",
             Metric = DeadLetters.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Maximum" }),
             Threshold = 1, EvaluationPeriods = 1,
             ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
-        _ = new Alarm(this, "BacklogAlarm", new AlarmProps
+        }));
+        _ = alerts.Watch(new Alarm(this, "BacklogAlarm", new AlarmProps
         {
             AlarmDescription = $"{id}: over {BacklogAlarmDepth} messages waiting for 15 minutes (Gemini's quota, a broken deploy?)",
             Metric = Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Minimum" }),
             Threshold = BacklogAlarmDepth, EvaluationPeriods = 3,
             ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
+        }));
     }
 }

@@ -71,5 +71,11 @@ public sealed class IamTests(DefaultStack fixture) : IClassFixture<DefaultStack>
         var queues = new[] { _stack.Stack.Workflow.Thumbnail, _stack.Stack.Workflow.Annotation }.Select(p => $"@{_stack.Id(p.Queue)}.Arn").Order();
         Assert.Equal(queues, On(role, "sqs:SendMessage").Select(g => g.Split(' ')[2]).Order());
         Assert.All(On(role, "sqs:"), g => Assert.Matches(@"^Allow sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) ", g));
+        // Its logs: new streams and events in its own group only; no group made, no retention changed, no other group.
+        var logs = $"@{_stack.Id(_stack.Stack.Web.Logs)}.Arn";
+        Assert.Equal([$"Allow logs:CreateLogStream {logs}", $"Allow logs:PutLogEvents {logs}"], On(role, "logs:"));
+        // Nothing else: no managed policy (CloudWatchAgentServerPolicy would let it write to every group), no other service.
+        Assert.False(_stack.Resource(role).GetProperty("Properties").TryGetProperty("ManagedPolicyArns", out _));
+        Assert.All(_stack.Grants(role), g => Assert.Matches(@"^Allow (s3|secretsmanager|sqs|logs):", g));
     }
 }
