@@ -108,6 +108,9 @@ public sealed class FunctionParts : Construct
     /// <summary>A queue this deep for 15 minutes is not draining: a burst of uploads clears well before.</summary>
     public const int BacklogAlarmDepth = 1000;
 
+    /// <summary>Failed invocations in five minutes that raise an alarm: one timeout on a slow Gemini answer does not.</summary>
+    public const int ErrorsAlarmCount = 5;
+
     public Function Function { get; }
     public Queue Queue { get; }
     public Queue DeadLetters { get; }
@@ -162,6 +165,17 @@ public sealed class FunctionParts : Construct
             AlarmDescription = $"{id}: a message crashed the function {MaxReceiveCount} times and waits in the dead-letter queue",
             Metric = DeadLetters.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Maximum" }),
             Threshold = 1, EvaluationPeriods = 1,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        }));
+        // An invocation that throws, times out or cannot start (a broken package, an unreachable secret) is an error;
+        // a message reported failed is not. A few in five minutes is a broken function, told long before its messages
+        // reach the dead-letter queue (10 receives, an hour at least).
+        _ = alerts.Watch(new Alarm(this, "ErrorsAlarm", new AlarmProps
+        {
+            AlarmDescription = $"{id}: {ErrorsAlarmCount} or more invocations failed (crashed, timed out or could not start) within 5 minutes",
+            Metric = Function.MetricErrors(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }),
+            Threshold = ErrorsAlarmCount, EvaluationPeriods = 1,
             ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
         }));

@@ -10,8 +10,8 @@ public sealed class AlertsTests(DefaultStack fixture) : IClassFixture<DefaultSta
     public void Every_alarm_tells_the_topic_when_it_fires_and_when_it_clears()
     {
         var alarms = _stack.Resources("AWS::CloudWatch::Alarm").ToList();
-        // Per function the dead-letter queue and the backlog, and the web tier's healthy nodes.
-        Assert.Equal(5, alarms.Count);
+        // Per function the dead-letter queue, the backlog and the failed invocations, and the web tier's healthy nodes.
+        Assert.Equal(7, alarms.Count);
         Assert.All(alarms, a =>
         {
             Assert.Equal([Topic], a.Properties.GetProperty("AlarmActions").EnumerateArray().Select(SynthesizedStack.Render));
@@ -27,6 +27,19 @@ public sealed class AlertsTests(DefaultStack fixture) : IClassFixture<DefaultSta
         Assert.Equal("@AWS::AccountId", SynthesizedStack.Render(allow.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:SourceAccount")));
         var deny = Assert.Single(statements, s => s.GetProperty("Effect").GetString() == "Deny");
         Assert.Equal("false", deny.GetProperty("Condition").GetProperty("Bool").GetProperty("aws:SecureTransport").GetString());
+    }
+
+    [Fact]
+    public void Each_function_raises_an_alarm_when_its_invocations_fail()
+    {
+        foreach (var parts in new[] { _stack.Stack.Workflow.Thumbnail, _stack.Stack.Workflow.Annotation })
+        {
+            var alarm = Assert.Single(_stack.Resources("AWS::CloudWatch::Alarm"), a => a.Properties.GetProperty("MetricName").GetString() == "Errors"
+                && SynthesizedStack.Render(Assert.Single(a.Properties.GetProperty("Dimensions").EnumerateArray()).GetProperty("Value")) == "@" + _stack.Id(parts.Function)).Properties;
+            Assert.Equal("AWS/Lambda", alarm.GetProperty("Namespace").GetString());
+            Assert.Equal("Sum", alarm.GetProperty("Statistic").GetString());
+            Assert.Equal(FunctionParts.ErrorsAlarmCount, alarm.GetProperty("Threshold").GetDouble());
+        }
     }
 
     [Fact]
