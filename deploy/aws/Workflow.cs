@@ -50,9 +50,12 @@ public sealed class Workflow : Construct
             ["Annotator__DataDirectory"] = "/tmp/annotator",
         };
 
+        // 2 GB: a HEIC is decoded whole (ImageMagick, then libvips), about 10 bytes a pixel on top of the function's 110 MB
+        // (measured: a 12 MP iPhone photo peaked at 232 MB, a JPEG at 109 MB), so one at the 100 MP upload limit needs
+        // about 1.1 GB. Lambda gives CPU in proportion to memory, so the shrink itself runs faster too.
         Thumbnail = new FunctionParts(this, "CreateThumbnail", vpc, code, extension, common, alerts, new FunctionSpec(
             Handler: "Annotator.Lambda::Annotator.Lambda.CreateThumbnailFunction::HandleAsync",
-            MemoryMiB: 1024, Timeout: Duration.Seconds(60), MaxConcurrency: settings.ThumbnailConcurrency,
+            MemoryMiB: 2048, Timeout: Duration.Seconds(60), MaxConcurrency: settings.ThumbnailConcurrency,
             Environment: new() { ["Annotator__Captions__Provider"] = "offline" }));
         Annotation = new FunctionParts(this, "CreateAnnotation", vpc, code, extension, common, alerts, new FunctionSpec(
             Handler: "Annotator.Lambda::Annotator.Lambda.CreateAnnotationFunction::HandleAsync",
