@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Amazon.CDK;
 
 namespace Annotator.Aws;
@@ -9,7 +10,7 @@ namespace Annotator.Aws;
 /// change the template's shape (a certificate adds the HTTPS listener, Multi-AZ the standby), and a wrong one then
 /// stops <c>cdk synth</c> with one line instead of a half-created stack.
 /// </summary>
-public sealed record StackSettings
+public sealed partial record StackSettings
 {
     public required string Region { get; init; }
     /// <summary>Who may SSH to the bastion: a CIDR, never the whole internet.</summary>
@@ -33,6 +34,8 @@ public sealed record StackSettings
     /// <summary>The folders `publish` fills: the web node's self-contained linux-x64 server, and the functions' Lambda package.</summary>
     public string WebPublish { get; init; } = "out/web";
     public string FunctionsPublish { get; init; } = "out/functions";
+    /// <summary>An address the alarm topic mails (after the owner confirms AWS's first mail); empty: the topic has no subscriber.</summary>
+    public string AlarmEmail { get; init; } = "";
 
     public static StackSettings FromContext(Constructs.Node node)
     {
@@ -59,7 +62,8 @@ public sealed record StackSettings
             InstanceType = Get("instanceType") ?? "t3.small",
             MinSize = Number("minSize", 1, 1, 20),
             MaxSize = Number("maxSize", 3, 1, 20),
-            DatabaseInstanceType = Get("databaseInstanceType") ?? "t4g.micro",
+            // RDS names its classes db.<type>; CDK adds the prefix, so one given with it is taken as meant.
+            DatabaseInstanceType = Get("databaseInstanceType") is { } database ? database.StartsWith("db.", StringComparison.Ordinal) ? database[3..] : database : "t4g.micro",
             DatabaseStorageGiB = Number("databaseStorageGiB", 20, 20, 16384),
             MultiAz = Flag("multiAz"),
             GeminiModel = Get("geminiModel") ?? "gemini-flash-latest",
@@ -71,6 +75,7 @@ public sealed record StackSettings
             ThumbnailConcurrency = Number("thumbnailConcurrency", 10, 2, 1000),
             WebPublish = Get("webPublish") ?? "out/web",
             FunctionsPublish = Get("functionsPublish") ?? "out/functions",
+            AlarmEmail = Get("alarmEmail") ?? "",
         };
         settings.Check();
         return settings;
@@ -78,6 +83,17 @@ public sealed record StackSettings
 
     private void Check()
     {
+        if (!RegionShape().IsMatch(Region))
+            throw new StackSettingsException($"region is '{Region}': give an AWS region like eu-west-1");
+        if (InstanceTypeShape().Match(InstanceType) is not { Success: true } web)
+            throw new StackSettingsException($"instanceType is '{InstanceType}': give an EC2 instance type like t3.small");
+        // A Graviton type (t4g, m7g, c7gn …) cannot run the server, which is published for linux-x64.
+        if (web.Groups["attributes"].Value.Contains('g'))
+            throw new StackSettingsException($"instanceType is '{InstanceType}', an arm64 (Graviton) type: the web nodes run the linux-x64 server, give an x86-64 type like t3.small");
+        if (!InstanceTypeShape().IsMatch(DatabaseInstanceType))
+            throw new StackSettingsException($"databaseInstanceType is '{DatabaseInstanceType}': give an RDS instance class like t4g.micro");
+        if (!ModelShape().IsMatch(GeminiModel))
+            throw new StackSettingsException($"geminiModel is '{GeminiModel}': give a Gemini model name like gemini-flash-latest");
         if (!IPNetwork.TryParse(AdminCidr, out var admin) || admin.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
             throw new StackSettingsException($"adminCidr is '{AdminCidr}': give an IPv4 network like 203.0.113.7/32");
         if (admin.PrefixLength == 0)
@@ -85,12 +101,29 @@ public sealed record StackSettings
         if (MinSize > MaxSize) throw new StackSettingsException($"minSize ({MinSize}) is above maxSize ({MaxSize})");
         if (CertificateArn.Length > 0 && !CertificateArn.StartsWith("arn:aws:acm:", StringComparison.Ordinal))
             throw new StackSettingsException($"certificateArn is '{CertificateArn}': give an ACM certificate ARN (arn:aws:acm:…)");
+        // A load balancer takes a certificate of its own region only, and a function a layer of its own region only.
+        if (CertificateArn.Length > 0 && !CertificateArn.StartsWith($"arn:aws:acm:{Region}:", StringComparison.Ordinal))
+            throw new StackSettingsException($"certificateArn is '{CertificateArn}', not in {Region}: the load balancer takes a certificate of its own region only");
         if (!SecretsExtensionLayerArn.StartsWith("arn:aws:lambda:", StringComparison.Ordinal) || !SecretsExtensionLayerArn.Contains(":layer:", StringComparison.Ordinal))
             throw new StackSettingsException($"secretsExtensionLayerArn is '{SecretsExtensionLayerArn}': give a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:…:<version>)");
+        if (!SecretsExtensionLayerArn.StartsWith($"arn:aws:lambda:{Region}:", StringComparison.Ordinal))
+            throw new StackSettingsException($"secretsExtensionLayerArn is '{SecretsExtensionLayerArn}', not in {Region}: give the extension's layer ARN for {Region}");
+        if (AlarmEmail.Length > 0 && !(System.Net.Mail.MailAddress.TryCreate(AlarmEmail, out var mail) && mail.Address == AlarmEmail && mail.DisplayName.Length == 0 && mail.Host.Contains('.')))
+            throw new StackSettingsException($"alarmEmail is '{AlarmEmail}': give one e-mail address like ops@example.com");
         foreach (var (key, folder) in new[] { ("webPublish", WebPublish), ("functionsPublish", FunctionsPublish) })
             if (!Directory.Exists(folder))
                 throw new StackSettingsException($"{key} names {Path.GetFullPath(folder)}, which does not exist: run deploy/aws/publish first (cdk deploy does)");
     }
+
+    [GeneratedRegex(@"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+    private static partial Regex RegionShape();
+
+    /// <summary>family letters, generation, attributes, size: t3.small, m7i-flex.large, c7gn.xlarge.</summary>
+    [GeneratedRegex(@"^[a-z]+\d+(?<attributes>[a-z-]*)\.[a-z0-9]+$")]
+    private static partial Regex InstanceTypeShape();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]*$")]
+    private static partial Regex ModelShape();
 }
 
 /// <summary>A stack parameter that is missing or wrong; the message names it and says what to give.</summary>

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 
 namespace Annotator.Aws;
@@ -9,11 +10,16 @@ namespace Annotator.Aws;
 /// password with the AWS CLI into a root-only file on tmpfs (/run, gone at power-off), and the server's unit, which
 /// systemd hands that file as a credential (<c>LoadCredential</c>: readable by the service, not by its user
 /// elsewhere) and whose <c>PasswordFile</c> setting reads it. No secret is in the template, the user data or an
-/// environment variable: only the secret's ARN is.
+/// environment variable: only the secret's ARN is. The server's output goes to <see cref="LogFile"/> (systemd opens it
+/// as root, the service cannot rewrite it), which the CloudWatch agent ships with the boot log to the stack's log group
+/// and logrotate keeps small; the journal keeps the unit's own lines (started, failed, restarted).
 /// </summary>
 public static class WebNode
 {
-    public static string[] Commands(string archive, Database database, IBucket bucket, Workflow workflow, Vpc vpc)
+    public const string LogFile = "/var/log/annotator/server.log";
+    private const string AgentConfig = "/opt/aws/amazon-cloudwatch-agent/etc/annotator.json";
+
+    public static string[] Commands(string archive, Database database, IBucket bucket, Workflow workflow, Vpc vpc, ILogGroup logs)
     {
         var region = Amazon.CDK.Aws.REGION;
         var settings = new (string Key, string Value)[]
@@ -38,13 +44,37 @@ public static class WebNode
             ("Annotator__Server__TrustedProxies", vpc.VpcCidrBlock),
             ("AllowedHosts", "*"),
             ("ASPNETCORE_URLS", $"http://0.0.0.0:{WebTier.AppPort}"),
+            // One line per entry, so one CloudWatch event per entry (the default spreads an entry over two lines).
+            ("Logging__Console__FormatterName", "simple"),
+            ("Logging__Console__FormatterOptions__SingleLine", "true"),
+            ("Logging__Console__FormatterOptions__ColorBehavior", "Disabled"),
         };
+        // The agent's own schema: one stream per instance and file; the group exists (the stack made it, with its retention).
+        var agent = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            logs = new
+            {
+                logs_collected = new
+                {
+                    files = new
+                    {
+                        collect_list = new[]
+                        {
+                            new { file_path = LogFile, log_group_name = logs.LogGroupName, log_stream_name = "{instance_id}/server", timezone = "UTC" },
+                            new { file_path = "/var/log/cloud-init-output.log", log_group_name = logs.LogGroupName, log_stream_name = "{instance_id}/boot", timezone = "UTC" },
+                        },
+                    },
+                },
+                force_flush_interval = 5,
+            },
+        });
         return
         [
             "set -euo pipefail",
             "command -v unzip >/dev/null || dnf install -y unzip",
             "useradd --system --home-dir /var/lib/annotator --create-home --shell /sbin/nologin annotator || true",
             "rm -rf /opt/annotator && mkdir -p /opt/annotator",
+            "install -d -m 0750 /var/log/annotator",
             $"unzip -q {archive} -d /opt/annotator && chmod 0755 /opt/annotator/Annotator.Server",
             // The secret's JSON (username, password, host …) is parsed on the node; only the password is kept.
             "cat >/usr/local/sbin/annotator-secrets <<'SCRIPT'",
@@ -78,6 +108,8 @@ public static class WebNode
             "WorkingDirectory=/var/lib/annotator",
             "ExecStart=/opt/annotator/Annotator.Server",
             "LoadCredential=db-password:/run/annotator-secrets/db-password",
+            $"StandardOutput=append:{LogFile}",
+            "StandardError=inherit",
             .. settings.Select(s => $"Environment=\"{s.Key}={s.Value}\""),
             "Restart=always",
             "RestartSec=2",
@@ -90,6 +122,25 @@ public static class WebNode
             "UNIT",
             "systemctl daemon-reload",
             "systemctl enable --now annotator.service",
+            // Last, so a node serves even while its log shipping is being set up.
+            "dnf install -y amazon-cloudwatch-agent logrotate",
+            "cat >/etc/logrotate.d/annotator <<'ROTATE'",
+            $"{LogFile} {{",
+            "  daily",
+            "  maxsize 100M",
+            "  rotate 3",
+            "  compress",
+            "  missingok",
+            "  notifempty",
+            // The service keeps its file open in append mode: truncating in place is safe, and the agent notices it.
+            "  copytruncate",
+            "}",
+            "ROTATE",
+            "systemctl enable --now logrotate.timer",
+            $"cat >{AgentConfig} <<'AGENT'",
+            agent,
+            "AGENT",
+            $"/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:{AgentConfig}",
         ];
     }
 }

@@ -1,8 +1,10 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
+using Amazon.CDK.AWS.CloudWatch;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.ElasticLoadBalancingV2;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.S3;
 using Amazon.CDK.AWS.S3.Assets;
 using Constructs;
@@ -15,7 +17,8 @@ namespace Annotator.Aws;
 /// An internet-facing load balancer (HTTP; with a certificate HTTPS, and HTTP redirected to it) in front of an Auto
 /// Scaling group of web nodes (<c>--role web</c>) in the private subnets, scaled on CPU. Each node downloads the
 /// self-contained linux-x64 server (a CDK asset), fetches the database password into a root-only file on tmpfs, and
-/// runs the server under systemd, which hands the password to it as a credential.
+/// runs the server under systemd, which hands the password to it as a credential and writes its log to a file the
+/// CloudWatch agent ships to <see cref="Logs"/>. An alarm tells <see cref="Alerts"/> when no node is healthy.
 /// </summary>
 public sealed class WebTier : Construct
 {
@@ -25,8 +28,10 @@ public sealed class WebTier : Construct
     public AutoScalingGroup Group { get; }
     public SecurityGroup SecurityGroup { get; }
     public Role Role { get; }
+    /// <summary>The web nodes' server log and boot log, one stream each per instance.</summary>
+    public LogGroup Logs { get; }
 
-    public WebTier(Construct scope, string id, Vpc vpc, IBucket bucket, Database database, Workflow workflow, Bastion bastion, StackSettings settings)
+    public WebTier(Construct scope, string id, Vpc vpc, IBucket bucket, Database database, Workflow workflow, Bastion bastion, Alerts alerts, StackSettings settings)
         : base(scope, id)
     {
         Role = new Role(this, "Role", new RoleProps
@@ -42,6 +47,10 @@ public sealed class WebTier : Construct
         database.Secret.GrantRead(Role);
         workflow.Thumbnail.Queue.GrantSendMessages(Role);
         workflow.Annotation.Queue.GrantSendMessages(Role);
+        // The stack makes the group (with its retention), so the agent needs only to add streams and events to it:
+        // narrower than CloudWatchAgentServerPolicy, which may create any group and write to all of them.
+        Logs = new LogGroup(this, "Logs", new LogGroupProps { Retention = RetentionDays.ONE_MONTH, RemovalPolicy = RemovalPolicy.DESTROY });
+        Logs.GrantWrite(Role);
 
         SecurityGroup = new SecurityGroup(this, "SecurityGroup", new SecurityGroupProps
         {
@@ -53,7 +62,7 @@ public sealed class WebTier : Construct
         app.GrantRead(Role);
         var userData = UserData.ForLinux();
         var archive = userData.AddS3DownloadCommand(new S3DownloadOptions { Bucket = app.Bucket, BucketKey = app.S3ObjectKey, LocalFile = "/tmp/annotator.zip" });
-        userData.AddCommands(WebNode.Commands(archive, database, bucket, workflow, vpc));
+        userData.AddCommands(WebNode.Commands(archive, database, bucket, workflow, vpc, Logs));
 
         // A launch template (launch configurations are retired for new accounts), IMDSv2 only.
         var template = new LaunchTemplate(this, "Template", new LaunchTemplateProps
@@ -117,6 +126,16 @@ public sealed class WebTier : Construct
         }
         // The target group's port only, and only from the load balancer (AddListener opened 80/443 to the internet).
         Group.Connections.AllowFrom(LoadBalancer, Port.Tcp(AppPort), "The app port from the load balancer");
+
+        _ = alerts.Watch(new Alarm(this, "NoHealthyNodeAlarm", new AlarmProps
+        {
+            AlarmDescription = "Web: no node has passed /readyz for 5 minutes (the site answers 503: catalog, bucket or queues unreachable, or a failed boot)",
+            Metric = targets.Metrics.HealthyHostCount(new MetricOptions { Period = Duration.Minutes(1), Statistic = "Maximum" }),
+            Threshold = 1, EvaluationPeriods = 5,
+            ComparisonOperator = ComparisonOperator.LESS_THAN_THRESHOLD,
+            // The load balancer reports the count every minute; no figure at all means no healthy node either.
+            TreatMissingData = TreatMissingData.BREACHING,
+        }));
     }
 
     private static PolicyStatement Allow(string[] actions, params string[] resources) =>

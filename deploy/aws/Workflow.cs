@@ -32,7 +32,7 @@ public sealed class Workflow : Construct
     public Rule Rule { get; }
     public ISecret GeminiKey { get; }
 
-    public Workflow(Construct scope, string id, Vpc vpc, IBucket bucket, Database database, StackSettings settings) : base(scope, id)
+    public Workflow(Construct scope, string id, Vpc vpc, IBucket bucket, Database database, Alerts alerts, StackSettings settings) : base(scope, id)
     {
         // Set after deployment with `aws secretsmanager put-secret-value` (README); generated here so no key is in the template.
         GeminiKey = new Secret(this, "GeminiApiKey", new SecretProps { Description = "The Gemini API key CreateAnnotation uses" });
@@ -50,11 +50,14 @@ public sealed class Workflow : Construct
             ["Annotator__DataDirectory"] = "/tmp/annotator",
         };
 
-        Thumbnail = new FunctionParts(this, "CreateThumbnail", vpc, code, extension, common, new FunctionSpec(
+        // 2 GB: a HEIC is decoded whole (ImageMagick, then libvips), about 10 bytes a pixel on top of the function's 110 MB
+        // (measured: a 12 MP iPhone photo peaked at 232 MB, a JPEG at 109 MB), so one at the 100 MP upload limit needs
+        // about 1.1 GB. Lambda gives CPU in proportion to memory, so the shrink itself runs faster too.
+        Thumbnail = new FunctionParts(this, "CreateThumbnail", vpc, code, extension, common, alerts, new FunctionSpec(
             Handler: "Annotator.Lambda::Annotator.Lambda.CreateThumbnailFunction::HandleAsync",
-            MemoryMiB: 1024, Timeout: Duration.Seconds(60), MaxConcurrency: settings.ThumbnailConcurrency,
+            MemoryMiB: 2048, Timeout: Duration.Seconds(60), MaxConcurrency: settings.ThumbnailConcurrency,
             Environment: new() { ["Annotator__Captions__Provider"] = "offline" }));
-        Annotation = new FunctionParts(this, "CreateAnnotation", vpc, code, extension, common, new FunctionSpec(
+        Annotation = new FunctionParts(this, "CreateAnnotation", vpc, code, extension, common, alerts, new FunctionSpec(
             Handler: "Annotator.Lambda::Annotator.Lambda.CreateAnnotationFunction::HandleAsync",
             MemoryMiB: 512, Timeout: Duration.Seconds(120), MaxConcurrency: settings.CaptionConcurrency,
             Environment: new()
@@ -98,7 +101,7 @@ public sealed class Workflow : Construct
 
 public sealed record FunctionSpec(string Handler, int MemoryMiB, Duration Timeout, int MaxConcurrency, Dictionary<string, string> Environment);
 
-/// <summary>One function with its queue, dead-letter queue, alarms, security group (no inbound at all) and log group.</summary>
+/// <summary>One function with its queue, dead-letter queue, alarms (told to <see cref="Alerts"/>), security group (no inbound at all) and log group.</summary>
 public sealed class FunctionParts : Construct
 {
     /// <summary>Receives before a message goes to the dead-letter queue. Above the catalog's own MaxAttempts (5), which
@@ -108,12 +111,15 @@ public sealed class FunctionParts : Construct
     /// <summary>A queue this deep for 15 minutes is not draining: a burst of uploads clears well before.</summary>
     public const int BacklogAlarmDepth = 1000;
 
+    /// <summary>Failed invocations in five minutes that raise an alarm: one timeout on a slow Gemini answer does not.</summary>
+    public const int ErrorsAlarmCount = 5;
+
     public Function Function { get; }
     public Queue Queue { get; }
     public Queue DeadLetters { get; }
     public SecurityGroup SecurityGroup { get; }
 
-    public FunctionParts(Construct scope, string id, Vpc vpc, Code code, ILayerVersion extension, Dictionary<string, string> common, FunctionSpec spec)
+    public FunctionParts(Construct scope, string id, Vpc vpc, Code code, ILayerVersion extension, Dictionary<string, string> common, Alerts alerts, FunctionSpec spec)
         : base(scope, id)
     {
         DeadLetters = new Queue(this, "DeadLetters", new QueueProps
@@ -157,21 +163,32 @@ public sealed class FunctionParts : Construct
             MaxConcurrency = spec.MaxConcurrency,
         }));
 
-        _ = new Alarm(this, "DeadLettersAlarm", new AlarmProps
+        _ = alerts.Watch(new Alarm(this, "DeadLettersAlarm", new AlarmProps
         {
             AlarmDescription = $"{id}: a message crashed the function {MaxReceiveCount} times and waits in the dead-letter queue",
             Metric = DeadLetters.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Maximum" }),
             Threshold = 1, EvaluationPeriods = 1,
             ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
-        _ = new Alarm(this, "BacklogAlarm", new AlarmProps
+        }));
+        // An invocation that throws, times out or cannot start (a broken package, an unreachable secret) is an error;
+        // a message reported failed is not. A few in five minutes is a broken function, told long before its messages
+        // reach the dead-letter queue (10 receives, an hour at least).
+        _ = alerts.Watch(new Alarm(this, "ErrorsAlarm", new AlarmProps
+        {
+            AlarmDescription = $"{id}: {ErrorsAlarmCount} or more invocations failed (crashed, timed out or could not start) within 5 minutes",
+            Metric = Function.MetricErrors(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }),
+            Threshold = ErrorsAlarmCount, EvaluationPeriods = 1,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        }));
+        _ = alerts.Watch(new Alarm(this, "BacklogAlarm", new AlarmProps
         {
             AlarmDescription = $"{id}: over {BacklogAlarmDepth} messages waiting for 15 minutes (Gemini's quota, a broken deploy?)",
             Metric = Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Minimum" }),
             Threshold = BacklogAlarmDepth, EvaluationPeriods = 3,
             ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             TreatMissingData = TreatMissingData.NOT_BREACHING,
-        });
+        }));
     }
 }

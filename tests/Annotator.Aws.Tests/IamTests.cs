@@ -71,5 +71,40 @@ public sealed class IamTests(DefaultStack fixture) : IClassFixture<DefaultStack>
         var queues = new[] { _stack.Stack.Workflow.Thumbnail, _stack.Stack.Workflow.Annotation }.Select(p => $"@{_stack.Id(p.Queue)}.Arn").Order();
         Assert.Equal(queues, On(role, "sqs:SendMessage").Select(g => g.Split(' ')[2]).Order());
         Assert.All(On(role, "sqs:"), g => Assert.Matches(@"^Allow sqs:(SendMessage|GetQueueAttributes|GetQueueUrl) ", g));
+        // Its logs: new streams and events in its own group only; no group made, no retention changed, no other group.
+        var logs = $"@{_stack.Id(_stack.Stack.Web.Logs)}.Arn";
+        Assert.Equal([$"Allow logs:CreateLogStream {logs}", $"Allow logs:PutLogEvents {logs}"], On(role, "logs:"));
+        // Nothing else: no managed policy (CloudWatchAgentServerPolicy would let it write to every group), no other service.
+        Assert.False(_stack.Resource(role).GetProperty("Properties").TryGetProperty("ManagedPolicyArns", out _));
+        Assert.All(_stack.Grants(role), g => Assert.Matches(@"^Allow (s3|secretsmanager|sqs|logs):", g));
     }
+
+    [Fact]
+    public void No_role_is_given_a_wildcard_and_the_functions_only_aws_managed_policies_for_logs_and_their_network_interfaces()
+    {
+        var statements = _stack.Resources("AWS::IAM::Policy")
+            .SelectMany(p => p.Properties.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()
+                .SelectMany(s => Many(s.GetProperty("Action")).SelectMany(a => Many(s.GetProperty("Resource")).Select(r => (Policy: p.Id, Action: a, Resource: r)))))
+            .ToList();
+        Assert.DoesNotContain(statements, s => s.Action == "*" || s.Action.EndsWith(":*", StringComparison.Ordinal));
+        // The one grant on every resource is CDK's own handler turning on the bucket's EventBridge notifications.
+        var anyResource = Assert.Single(statements, s => s.Resource == "*");
+        Assert.Equal("s3:PutBucketNotification", anyResource.Action);
+        Assert.StartsWith("BucketNotificationsHandler", anyResource.Policy);
+
+        foreach (var parts in new[] { _stack.Stack.Workflow.Thumbnail, _stack.Stack.Workflow.Annotation })
+        {
+            var managed = _stack.Resource(FunctionRole(parts)).GetProperty("Properties").GetProperty("ManagedPolicyArns").EnumerateArray()
+                .Select(SynthesizedStack.Render).Order();
+            Assert.Equal(["arn:@AWS::Partition:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                "arn:@AWS::Partition:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"], managed);
+        }
+        // The bastion's role may do nothing at all: it is a jump host.
+        var bastion = _stack.Id(_stack.Stack.Bastion.Instance.Role);
+        Assert.Empty(_stack.Grants(bastion));
+        Assert.False(_stack.Resource(bastion).GetProperty("Properties").TryGetProperty("ManagedPolicyArns", out _));
+    }
+
+    private static IEnumerable<string> Many(System.Text.Json.JsonElement value) =>
+        value.ValueKind == System.Text.Json.JsonValueKind.Array ? value.EnumerateArray().Select(SynthesizedStack.Render) : [SynthesizedStack.Render(value)];
 }

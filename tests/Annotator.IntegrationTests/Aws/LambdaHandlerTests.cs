@@ -59,6 +59,21 @@ public sealed class LambdaHandlerTests(LambdaWorld world)
     }
 
     [ServicesFact("ANNOTATOR_TEST_MYSQL", "ANNOTATOR_TEST_S3")]
+    public async Task An_iphone_heic_photo_is_thumbnailed_by_the_imagemagick_inside_the_package()
+    {
+        var id = (await world.Web.Client.UploadImageAsync(TestData.Image("phone-iphone13.heic"))).Id();
+
+        Assert.Empty((await InvokeAsync(LambdaPackage.Thumbnail, SampleEvents.Record(Event($"raw/{id}.heic").ToJsonString()))).FailedItems);
+
+        var image = (await world.Web.Client.GetImageAsync(id))!;
+        Assert.Equal("done", (string?)image["thumbnail"]!["state"]);
+        using var thumbnail = await world.Web.Client.GetAsync((string)image["thumbnail"]!["url"]!);
+        Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
+        // libvips' bundled build has no HEVC decoder: Magick.NET's native library (libheif inside) came with the package.
+        Assert.True(File.Exists(Path.Combine(await LambdaPackage.FolderAsync(), "Magick.Native-Q8-x64.dll.so")));
+    }
+
+    [ServicesFact("ANNOTATOR_TEST_MYSQL", "ANNOTATOR_TEST_S3")]
     public async Task A_thumbnails_key_or_a_malformed_body_is_dropped_with_a_log_line_and_not_retried()
     {
         var (id, _) = await UploadAsync();
