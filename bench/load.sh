@@ -11,8 +11,9 @@
 # uploads: UPLOAD_COUNT (1,000) uploads of copies of a ~250 KB photo at c=20 (bench/lib/upload.py), and the time until all are done; then the
 #          gallery with those images in the catalog: ab -n 40000 -c 100 on the page, GET /api/images and a search;
 #          then the ceiling ("gallery" is another name for this part)
-# e2e:     E2E_COUNT (2,000) copies of real photos of every size at c=20: images/s, each process's peak RSS; and the change
-#          feed's delay: a page's GET /api/events on the web node, arrival - updatedAt of each image event
+# e2e:     E2E_COUNT (2,000) copies of real photos of every size at c=20: images/s, each process's peak RSS, the change
+#          feed's delay (a page's GET /api/events on the web node, arrival - updatedAt of each image event), and the
+#          CreateThumbnail set alone on the same photos, to compare end to end with
 # cost:    COST_COUNT (200) uploads of copies of the photo at c=20 (scale-out: after 20 more and ANALYZE, the steady state):
 #          the catalog's transactions and statements per image from the engine's own counters (minus what the idle
 #          nodes cost in the same time), what the statements are, and ms per upload -> done
@@ -41,6 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 dotnet build -c Release src/Annotator.Server >/dev/null
+[ "$what" != e2e ] && [ "$what" != all ] || dotnet build -c Release bench/Annotator.Bench >/dev/null
 
 shape=$SHAPE; [ "$SHAPE" = embedded ] || shape="$SHAPE (CATALOG=$CATALOG EVENTS=$EVENTS)"
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), load $(load_average); $shape"
@@ -93,6 +95,10 @@ part_e2e() {
   echo "states: $(failed_count) failed; CPU: $(cpu_since "$work/cpu")"
   grep -v '^listening' "$work/feed.out"
   stop_nodes
+  # The thumbnail set alone on the same photos in the same minute, two at once as the two cores work: end to end adds
+  # the upload, the caption and the catalog to it, and should cost little more.
+  echo "the CreateThumbnail set alone, same photos (bench/Annotator.Bench batch 2, JPEG preview) (load $(load_average)):"
+  dotnet bench/Annotator.Bench/bin/Release/net10.0/Annotator.Bench.dll batch 2 "${photos[@]}" | grep 'jpeg preview'
 }
 
 part_cost() {

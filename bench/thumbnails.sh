@@ -10,6 +10,8 @@
 # Two sets: the five 8–20 MP camera JPEGs (decode dominates) and five 0.3–3 MP ones (the preview's encode dominates).
 #   bench/thumbnails.sh            (needs libvips-tools for vipsthumbnail, apache2-utils for the ceiling)
 #   ANNOTATOR_BENCH_ROUNDS=12 bench/thumbnails.sh    rounds over each set's five files per figure (default 40: 200 images)
+# Everything runs at nice 10, the priority of Annotator's processing threads (LowPriorityThreads), so that on a shared
+# machine no contender gets more of the CPU than another.
 # Per-image times with BenchmarkDotNet: dotnet run -c Release --project bench/Annotator.Bench -- --filter '*'
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +33,7 @@ vips_run() { # label size output-suffix parallel files...
   local n; n=$(wc -l <<<"$list")
   local start end; start=$(date +%s.%N)
   # Long-running processes, each given its share of the files (no process start per image).
-  xargs -P "$parallel" -n $(( (n + parallel - 1) / parallel )) vipsthumbnail --size "$size" -o "$out/%s$suffix" <<<"$list"
+  xargs -P "$parallel" -n $(( (n + parallel - 1) / parallel )) nice -n 10 vipsthumbnail --size "$size" -o "$out/%s$suffix" <<<"$list"
   end=$(date +%s.%N)
   printf 'vipsthumbnail %-24s parallel %s: %s images in %.2f s = %.1f images/s\n' "$label" "$parallel" "$n" \
     "$(echo "$end - $start" | bc)" "$(echo "$n / ($end - $start)" | bc -l)"
@@ -41,7 +43,7 @@ for set in large small; do
   declare -n files=$set
   echo "== $set: ${files[*]}"
   paths=("${files[@]/#/$images/}")
-  for parallel in 1 2; do dotnet bench/Annotator.Bench/bin/Release/net10.0/Annotator.Bench.dll batch $parallel "${paths[@]}" | grep -v warm-up; done
+  for parallel in 1 2; do nice -n 10 dotnet bench/Annotator.Bench/bin/Release/net10.0/Annotator.Bench.dll batch $parallel "${paths[@]}" | grep -v warm-up; done
   if command -v vipsthumbnail >/dev/null; then
     for parallel in 1 2; do
       vips_run "256 webp" 256 ".webp[Q=80,strip]" $parallel "${files[@]}"
@@ -53,7 +55,7 @@ for set in large small; do
   fi
   if [ -n "$sharp" ]; then
     for parallel in 1 2; do for kind in thumbnail webp jpeg; do
-      UV_THREADPOOL_SIZE=$parallel NODE_PATH=$sharp node bench/lib/sharp_set.js $parallel $kind "${paths[@]}"
+      UV_THREADPOOL_SIZE=$parallel NODE_PATH=$sharp nice -n 10 node bench/lib/sharp_set.js $parallel $kind "${paths[@]}"
     done; done
   fi
 done
