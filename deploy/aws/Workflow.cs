@@ -163,32 +163,25 @@ public sealed class FunctionParts : Construct
             MaxConcurrency = spec.MaxConcurrency,
         }));
 
-        _ = alerts.Watch(new Alarm(this, "DeadLettersAlarm", new AlarmProps
-        {
-            AlarmDescription = $"{id}: a message crashed the function {MaxReceiveCount} times and waits in the dead-letter queue",
-            Metric = DeadLetters.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Maximum" }),
-            Threshold = 1, EvaluationPeriods = 1,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
+        AlarmAtOrAbove(alerts, "DeadLettersAlarm", $"{id}: a message crashed the function {MaxReceiveCount} times and waits in the dead-letter queue",
+            DeadLetters.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Maximum" }), 1, periods: 1);
         // An invocation that throws, times out or cannot start (a broken package, an unreachable secret) is an error;
         // a message reported failed is not. A few in five minutes is a broken function, told long before its messages
         // reach the dead-letter queue (10 receives, an hour at least).
-        _ = alerts.Watch(new Alarm(this, "ErrorsAlarm", new AlarmProps
-        {
-            AlarmDescription = $"{id}: {ErrorsAlarmCount} or more invocations failed (crashed, timed out or could not start) within 5 minutes",
-            Metric = Function.MetricErrors(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }),
-            Threshold = ErrorsAlarmCount, EvaluationPeriods = 1,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
-        _ = alerts.Watch(new Alarm(this, "BacklogAlarm", new AlarmProps
-        {
-            AlarmDescription = $"{id}: over {BacklogAlarmDepth} messages waiting for 15 minutes (Gemini's quota, a broken deploy?)",
-            Metric = Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Minimum" }),
-            Threshold = BacklogAlarmDepth, EvaluationPeriods = 3,
-            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            TreatMissingData = TreatMissingData.NOT_BREACHING,
-        }));
+        AlarmAtOrAbove(alerts, "ErrorsAlarm", $"{id}: {ErrorsAlarmCount} or more invocations failed (crashed, timed out or could not start) within 5 minutes",
+            Function.MetricErrors(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Sum" }), ErrorsAlarmCount, periods: 1);
+        AlarmAtOrAbove(alerts, "BacklogAlarm", $"{id}: over {BacklogAlarmDepth} messages waiting for 15 minutes (Gemini's quota, a broken deploy?)",
+            Queue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = Duration.Minutes(5), Statistic = "Minimum" }), BacklogAlarmDepth, periods: 3);
     }
+
+    /// <summary>An alarm on <paramref name="metric"/> at or above <paramref name="threshold"/> for that many 5-minute periods; no data is no alarm.</summary>
+    private void AlarmAtOrAbove(Alerts alerts, string name, string description, IMetric metric, double threshold, int periods) =>
+        _ = alerts.Watch(new Alarm(this, name, new AlarmProps
+        {
+            AlarmDescription = description,
+            Metric = metric,
+            Threshold = threshold, EvaluationPeriods = periods,
+            ComparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            TreatMissingData = TreatMissingData.NOT_BREACHING,
+        }));
 }
