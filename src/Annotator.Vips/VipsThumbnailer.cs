@@ -61,11 +61,52 @@ public sealed class VipsThumbnailer : IThumbnailer
 
     public Task<PixelSample> CreateSampleAsync(Stream original, long pixels, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
-        using var image = Load(original, PixelSample.MaxEdge, deadline);
+        using var image = EmbeddedThumbnail(original) ?? Load(original, PixelSample.MaxEdge, deadline);
         using var flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image.Copy();
         using var rgb = flat.Bands > 3 ? flat.ExtractBand(0, n: 3) : flat.Copy(); // Load made it sRGB: three bands, or more
         return new PixelSample(rgb.WriteToMemory<byte>(), rgb.Width, rgb.Height);
     }, pixels, cancellationToken);
+
+    /// <summary>
+    /// The small JPEG most cameras and phones embed in a photo's EXIF (IFD1, often 160×120), upright, 8-bit sRGB and at
+    /// most <see cref="PixelSample.MaxEdge"/>: enough for the describer's sample, for none of the cost of entropy-decoding
+    /// the whole photo, which even at 1/8 scale takes 30 ms on an 8 MP phone photo and 50 ms at 20 MP. Only one with the
+    /// photo's shape is used: a camera that pads a 3:2 photo into a 4:3 thumbnail with black bars, or an editor that
+    /// cropped the photo and kept the old thumbnail, gets the photo itself decoded. (An editor that changed the colours
+    /// and kept the old thumbnail cannot be told apart: the describer then sees the photo as it was.)
+    /// </summary>
+    private static Image? EmbeddedThumbnail(Stream original)
+    {
+        if (!IsJpeg(original)) return null;
+        try
+        {
+            byte[] data;
+            int width, height, orientation;
+            using (var header = Image.NewFromStream(original, access: Enums.Access.Sequential))
+            {
+                if (!header.Contains("jpeg-thumbnail-data")) return null;
+                data = (byte[])header.Get("jpeg-thumbnail-data");
+                (width, height) = (header.Width, header.Height);
+                orientation = header.Contains("orientation") ? (int)header.Get("orientation") : 1;
+            }
+            using var thumbnail = Image.JpegloadBuffer(data, failOn: Enums.FailOn.Error);
+            var sameShape = Math.Abs((double)thumbnail.Width * height - (double)thumbnail.Height * width) <= 0.02 * thumbnail.Height * width;
+            if (!sameShape || Math.Max(thumbnail.Width, thumbnail.Height) < PixelSample.MaxEdge || thumbnail.Bands is not (1 or 3)) return null;
+            // The thumbnail is stored as the photo's pixels are, and shown as the photo's orientation says.
+            using var tagged = thumbnail.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
+            using var upright = tagged.ThumbnailImage(PixelSample.MaxEdge, height: PixelSample.MaxEdge, size: Enums.Size.Down);
+            using var srgb = upright.Interpretation == Enums.Interpretation.Srgb ? upright.Copy() : upright.Colourspace(Enums.Interpretation.Srgb);
+            return srgb.CopyMemory();
+        }
+        catch (VipsException)
+        {
+            return null; // a damaged thumbnail: the photo itself is decoded, and says what is wrong with it
+        }
+        finally
+        {
+            original.Position = 0;
+        }
+    }
 
     /// <summary>Baseline (not progressive) JPEG without metadata; JPEG has no alpha, so transparency shows as the page's white.</summary>
     private static EncodedImage Jpeg(Image image, int quality)

@@ -222,6 +222,67 @@ public sealed class VipsThumbnailerTests
     }
 
     [Fact]
+    public async Task A_pixel_sample_is_read_from_the_EXIF_thumbnail_when_it_has_the_photo_s_shape_upright()
+    {
+        using var photo = RedPhotoWithThumbnail(400, 300, Flat(160, 120, [0, 0, 255]).JpegsaveBuffer(), orientation: 6);
+
+        var sample = await _thumbnailer.CreateSampleAsync(photo, 0, CancellationToken.None);
+
+        Assert.Equal((48, 64), (sample.Width, sample.Height)); // stored 4:3, shown turned: portrait
+        Assert.Equal("blue", MainColour(sample));
+    }
+
+    [Fact]
+    public async Task A_pixel_sample_is_decoded_from_the_photo_when_its_EXIF_thumbnail_has_another_shape()
+    {
+        // As Canon's: a 3:2 photo, its 4:3 thumbnail padded with bars (here: all blue, to tell them apart).
+        using var photo = RedPhotoWithThumbnail(450, 300, Flat(160, 120, [0, 0, 255]).JpegsaveBuffer(), orientation: 1);
+
+        var sample = await _thumbnailer.CreateSampleAsync(photo, 0, CancellationToken.None);
+
+        Assert.Equal((64, 43), (sample.Width, sample.Height));
+        Assert.Equal("red", MainColour(sample));
+    }
+
+    [Fact]
+    public async Task A_pixel_sample_is_decoded_from_the_photo_when_its_EXIF_thumbnail_is_damaged()
+    {
+        var thumbnail = Flat(160, 120, [0, 0, 255]).JpegsaveBuffer();
+        using var photo = RedPhotoWithThumbnail(400, 300, thumbnail[..(thumbnail.Length / 2)], orientation: 1);
+
+        var sample = await _thumbnailer.CreateSampleAsync(photo, 0, CancellationToken.None);
+
+        Assert.Equal("red", MainColour(sample));
+    }
+
+    private static Image Flat(int width, int height, double[] rgb) =>
+        (Image.Black(width, height) + rgb).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+
+    /// <summary>A red JPEG whose EXIF holds <paramref name="thumbnail"/> as its IFD1 thumbnail, and the orientation.</summary>
+    private static MemoryStream RedPhotoWithThumbnail(int width, int height, byte[] thumbnail, int orientation)
+    {
+        using var red = Flat(width, height, [255, 0, 0]);
+        using var tagged = red.Mutate(m =>
+        {
+            m.Set(GValue.BlobType, "jpeg-thumbnail-data", thumbnail);
+            m.Set(GValue.GIntType, "orientation", orientation);
+        });
+        return new MemoryStream(tagged.JpegsaveBuffer(keep: Enums.ForeignKeep.Exif));
+    }
+
+    private static string MainColour(PixelSample sample)
+    {
+        var pixels = sample.Rgb.Length / 3;
+        double Mean(int channel) => Enumerable.Range(0, pixels).Average(i => sample.Rgb[i * 3 + channel]);
+        return (Mean(0), Mean(2)) switch
+        {
+            ( > 200, < 50) => "red",
+            ( < 50, > 200) => "blue",
+            var (r, b) => $"neither (mean red {r:0}, blue {b:0})",
+        };
+    }
+
+    [Fact]
     public async Task A_pixel_sample_shows_transparency_as_white()
     {
         using var transparent = Image.Black(100, 50, bands: 4).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
