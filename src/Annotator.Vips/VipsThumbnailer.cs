@@ -13,6 +13,9 @@ namespace Annotator.Thumbnails;
 /// </summary>
 public sealed class VipsThumbnailer : IThumbnailer
 {
+    /// <summary>The largest EXIF thumbnail the describer's sample is read from (cameras embed 160 to 640 px).</summary>
+    private const int MaxEmbeddedThumbnailEdge = 1024;
+
     /// <summary>Images above this size are heavy work: decoded one at a time, never on the threads kept for ordinary photos.</summary>
     public const long HeavyPixels = 40_000_000;
 
@@ -89,9 +92,11 @@ public sealed class VipsThumbnailer : IThumbnailer
                 (width, height) = (header.Width, header.Height);
                 orientation = header.Contains("orientation") ? (int)header.Get("orientation") : 1;
             }
-            using var thumbnail = Image.JpegloadBuffer(data, failOn: Enums.FailOn.Error);
+            using var thumbnail = Image.JpegloadBuffer(data, failOn: Enums.FailOn.Error); // its header only, so far
             var sameShape = Math.Abs((double)thumbnail.Width * height - (double)thumbnail.Height * width) <= 0.02 * thumbnail.Height * width;
-            if (!sameShape || Math.Max(thumbnail.Width, thumbnail.Height) < PixelSample.MaxEdge || thumbnail.Bands is not (1 or 3)) return null;
+            // Nothing checked its size at upload: a few KB of JPEG can claim 65,535 px a side. Real ones are at most 640.
+            var longest = Math.Max(thumbnail.Width, thumbnail.Height);
+            if (!sameShape || longest is < PixelSample.MaxEdge or > MaxEmbeddedThumbnailEdge || thumbnail.Bands is not (1 or 3)) return null;
             // The thumbnail is stored as the photo's pixels are, and shown as the photo's orientation says.
             using var tagged = thumbnail.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
             using var upright = tagged.ThumbnailImage(PixelSample.MaxEdge, height: PixelSample.MaxEdge, size: Enums.Size.Down);

@@ -255,6 +255,17 @@ public sealed class VipsThumbnailerTests
         Assert.Equal("red", MainColour(sample));
     }
 
+    [Fact]
+    public async Task A_pixel_sample_is_decoded_from_the_photo_when_its_EXIF_thumbnail_is_larger_than_any_camera_makes()
+    {
+        // Nothing checks an embedded thumbnail's size at upload; a flat one compresses to a few KB at any size.
+        using var photo = RedPhotoWithThumbnail(400, 300, Flat(1600, 1200, [0, 0, 255]).JpegsaveBuffer(q: 10), orientation: 1);
+
+        var sample = await _thumbnailer.CreateSampleAsync(photo, 0, CancellationToken.None);
+
+        Assert.Equal("red", MainColour(sample));
+    }
+
     private static Image Flat(int width, int height, double[] rgb) =>
         (Image.Black(width, height) + rgb).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
 
@@ -267,7 +278,10 @@ public sealed class VipsThumbnailerTests
             m.Set(GValue.BlobType, "jpeg-thumbnail-data", thumbnail);
             m.Set(GValue.GIntType, "orientation", orientation);
         });
-        return new MemoryStream(tagged.JpegsaveBuffer(keep: Enums.ForeignKeep.Exif));
+        var bytes = tagged.JpegsaveBuffer(keep: Enums.ForeignKeep.Exif);
+        using (var written = Image.NewFromBuffer(bytes)) // the thumbnail is there: a test must not pass for want of one
+            Assert.Equal(thumbnail.Length, ((byte[])written.Get("jpeg-thumbnail-data")).Length);
+        return new MemoryStream(bytes);
     }
 
     private static string MainColour(PixelSample sample)
