@@ -10,8 +10,8 @@ namespace Annotator.Thumbnails;
 /// each image and faults it in, zeroed, for the next. At 256 KB that was 3,500 page faults and 16 ms of kernel time per
 /// 2 MP photo, a fifth of its whole cost. So: buffers up to a whole preview's (1440 px, 4 bands, 8.3 MB) and the
 /// encoders' come from the arenas and are reused; only larger ones are mapped; and an arena keeps up to 64 MB free
-/// before it trims. Measured (bench/RESULTS.md): the kernel time per image halves, for 75 MB more resident memory,
-/// which stays flat over thousands of photos. Call it first thing.
+/// before it trims. Measured (bench/RESULTS.md): the kernel time per image halves, for 80–100 MB more resident memory
+/// with 20 MP photos in the mix, which stays flat over thousands of photos. Call it first thing.
 /// </summary>
 public static partial class MallocTuning
 {
