@@ -68,6 +68,22 @@ public sealed partial class MySqlImageCatalog
         FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new DynamicParameters(new { phash = perceptualHash }), cancellationToken,
             stored: (connection, transaction) => MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash));
 
+    public async Task<IReadOnlyList<ImageId>> FindUnhashedAsync(string after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(SimilarSql.Unhashed, new { after, limit }, cancellationToken: cancellationToken));
+        return [.. ids.Select(ImageRow.ParseId)];
+    }
+
+    public Task<bool> StoreHashAsync(ImageId id, long perceptualHash, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteAsync(SimilarSql.StoreHash, new { id = id.ToString(), phash = perceptualHash }, transaction) == 0) return false;
+            await MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash);
+            await FeedVersions.AppendAsync(connection, transaction, id.ToString(), Now());
+            return true;
+        }, cancellationToken);
+
     /// <summary>MariaDB and MySQL count the bits of an integer themselves.</summary>
     private static string Distance(string a, string b) => $"BIT_COUNT({a} ^ {b})";
 

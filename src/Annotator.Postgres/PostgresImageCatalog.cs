@@ -175,6 +175,23 @@ public sealed class PostgresImageCatalog(
         FinishAsync(id, "thumb", owner, generation: null, CompletionSql.ThumbnailDone, new DynamicParameters(new { phash = perceptualHash }), cancellationToken,
             stored: (connection, transaction) => MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash));
 
+    public async Task<IReadOnlyList<ImageId>> FindUnhashedAsync(string after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(SimilarSql.Unhashed, new { after, limit }, cancellationToken: cancellationToken));
+        return [.. ids.Select(ImageRow.ParseId)];
+    }
+
+    public Task<bool> StoreHashAsync(ImageId id, long perceptualHash, CancellationToken cancellationToken) =>
+        dataSource.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(
+                SimilarSql.StoreHash, new { id = id.ToString(), phash = perceptualHash }, transaction, cancellationToken: cancellationToken)) == 0) return false;
+            await MarkNearDuplicatesAsync(connection, transaction, id, perceptualHash);
+            await ChangedAsync(connection, transaction, [id.ToString()], Now(), cancellationToken);
+            return true;
+        }, cancellationToken);
+
     /// <summary>PostgreSQL (14+) counts the bits of a bit string: the XOR of two bigints, cast.</summary>
     private static string Distance(string a, string b) => $"bit_count(({a} # {b})::bit(64))";
 

@@ -149,6 +149,25 @@ public sealed class SqliteImageCatalog(SqliteDatabase database, TimeProvider tim
             });
     }
 
+    public async Task<IReadOnlyList<ImageId>> FindUnhashedAsync(string after, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = database.Open();
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(SimilarSql.Unhashed, new { after, limit }, cancellationToken: cancellationToken));
+        return [.. ids.Select(ImageRow.ParseId)];
+    }
+
+    public async Task<bool> StoreHashAsync(ImageId id, long perceptualHash, CancellationToken cancellationToken)
+    {
+        var near = await NearIdsAsync(id, perceptualHash, cancellationToken);
+        return await database.WriteAsync((connection, transaction) =>
+        {
+            if (connection.Execute(SimilarSql.StoreHash, new { id = id.ToString(), phash = perceptualHash }, transaction) == 0) return false;
+            if (near.Count > 0) connection.Execute(SimilarSql.Mark(IdIn), new { ids = Ids(near.Append(id.ToString())) }, transaction);
+            Changed(connection, transaction, id.ToString(), Now());
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>
     /// An id in the list <c>@ids</c>, one JSON array parameter (<see cref="Ids"/>). Dapper would expand <c>IN @ids</c> to a
     /// parameter per id, and SQLite finds each by name in a list: binding 1,000 ids (a burst of near-duplicates) made a

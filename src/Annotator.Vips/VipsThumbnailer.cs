@@ -56,6 +56,12 @@ public sealed class VipsThumbnailer : IThumbnailer
         return PerceptualHash.Of(bytes.WriteToMemory<byte>());
     }
 
+    public Task<long> HashThumbnailAsync(Stream thumbnail, CancellationToken cancellationToken) => DecodeAsync(deadline =>
+    {
+        using var image = Load(thumbnail, _options.Edge, deadline);
+        return Hash(image);
+    }, pixels: (long)_options.Edge * _options.Edge, cancellationToken);
+
     public Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken) => DecodeAsync(deadline =>
     {
         using var image = Load(original, maxEdge, deadline);

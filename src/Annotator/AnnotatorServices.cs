@@ -63,6 +63,7 @@ public static class AnnotatorServices
             services.AddHostedService<FunctionHost>();
             services.AddHostedService<OrphanSweeper>();
             services.AddHostedService<StalledWorkSweep>();
+            services.AddHostedService<HashBackfill>();
         }
         return services;
     }

@@ -51,6 +51,18 @@ public interface IImageCatalog : IReachable
     Task<Completion> CompleteThumbnailAsync(ImageId id, string owner, long? perceptualHash, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Images whose thumbnails are done but that have no perceptual hash (from before V6, when none was computed), with ids
+    /// after <paramref name="after"/> ("" for the first), in id order, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<ImageId>> FindUnhashedAsync(string after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the perceptual hash of an image that has none and marks near-duplicates as <see cref="CompleteThumbnailAsync"/>
+    /// does, in one transaction, recorded in the change feed. False when the image is gone, not thumbnailed, or hashed already.
+    /// </summary>
+    Task<bool> StoreHashAsync(ImageId id, long perceptualHash, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The images whose perceptual hash is within <paramref name="maxDistance"/> bits of <paramref name="id"/>'s, nearest
     /// first (then newest), at most <paramref name="limit"/>; none when the image has no hash yet or is unknown.
     /// </summary>

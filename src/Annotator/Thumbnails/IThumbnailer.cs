@@ -18,6 +18,12 @@ public interface IThumbnailer
     /// </summary>
     Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The <see cref="PerceptualHash"/> of a gallery thumbnail this thumbnailer made and stored: for images hashed before
+    /// there were hashes, without decoding their originals again. Within a bit or two of the hash made with the thumbnail.
+    /// </summary>
+    Task<long> HashThumbnailAsync(Stream thumbnail, CancellationToken cancellationToken);
+
     /// <summary>A JPEG for a captioner: oriented, sRGB, no metadata, longest side at most <paramref name="maxEdge"/>.</summary>
     Task<EncodedImage> CreateCaptionImageAsync(Stream original, long pixels, int maxEdge, CancellationToken cancellationToken);
 

@@ -188,6 +188,29 @@ public sealed class VipsThumbnailerTests
     }
 
     [Fact]
+    public async Task The_hash_of_a_stored_thumbnail_is_within_two_bits_of_the_one_made_with_it_for_every_test_photo()
+    {
+        // What the backfill relies on: a thumbnail stored before V6, hashed later, finds the same near-duplicates.
+        var photos = Directory.GetFiles(Path.Combine(TestData.Root, "images")).Where(f => !f.EndsWith(".md")).ToList();
+        Assert.True(photos.Count >= 20, $"only {photos.Count} test photos found");
+        foreach (var photo in photos)
+        {
+            var set = Thumbnails(photo);
+            var again = await _thumbnailer.HashThumbnailAsync(new MemoryStream(set.Thumbnail.Bytes), CancellationToken.None);
+            Assert.True(PerceptualHash.Distance(set.PerceptualHash, again) <= 2, $"{Path.GetFileName(photo)}: {PerceptualHash.Distance(set.PerceptualHash, again)} bits apart");
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_stored_thumbnail_fails_to_hash_with_a_readable_reason()
+    {
+        var bytes = Thumbnails(TestData.Image("nikon-gps.jpg")).Thumbnail.Bytes;
+        var error = await Assert.ThrowsAsync<ImageDecodeException>(() => _thumbnailer.HashThumbnailAsync(new MemoryStream(bytes[..(bytes.Length / 2)]), CancellationToken.None));
+
+        Assert.StartsWith("the image could not be decoded: ", error.Message);
+    }
+
+    [Fact]
     public void Damaged_image_data_fails_with_a_readable_reason()
     {
         var error = Assert.Throws<ImageDecodeException>(() => Thumbnails(TestData.Bad("corrupted-exif-samples.jpg")));

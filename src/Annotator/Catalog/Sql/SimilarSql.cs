@@ -36,6 +36,15 @@ public static class SimilarSql
         ORDER BY {distance("phash", "@phash")}, id DESC LIMIT @limit
         """;
 
+    /// <summary>
+    /// Images with thumbnails but no hash (made before V6, or by a worker that computed none), after <c>@after</c> in id order,
+    /// at most <c>@limit</c>: the backfill walks them by id, so a row it cannot hash is passed over, not met again.
+    /// </summary>
+    public const string Unhashed = "SELECT id FROM images WHERE phash IS NULL AND thumb_state = 'done' AND id > @after ORDER BY id LIMIT @limit";
+
+    /// <summary>The backfill's hash for <c>@id</c>, only while it has none: a thumbnail made again meanwhile set its own.</summary>
+    public const string StoreHash = "UPDATE images SET phash = @phash WHERE id = @id AND phash IS NULL AND thumb_state = 'done'";
+
     /// <summary>The gallery's "has near-duplicates" condition: the mark alone, kept true by hashing and deleting.</summary>
     public const string HasNear = "near_duplicates = TRUE";
 

@@ -114,3 +114,33 @@ public abstract partial class CatalogContract
         Assert.Equal(0, await Catalog.CountAsync(withNear, CancellationToken.None));
     }
 }
+
+/// <summary>The backfill's side: images thumbnailed before V6 found in id order, and given a hash once.</summary>
+public abstract partial class CatalogContract
+{
+    [ContractFact]
+    public async Task Thumbnailed_images_without_a_hash_are_found_in_id_order_and_hashed_once_with_their_near_ones_marked()
+    {
+        var hash = unchecked((long)0x8000_0000_0000_00F0UL);
+        var hashed = await HashedAsync("new.jpg", hash);
+        var old1 = await HashedAsync("old-1.jpg", null);
+        var old2 = await HashedAsync("old-2.jpg", null);
+        var old3 = await HashedAsync("old-3.jpg", null);
+        await AddAsync("pending.jpg"); // no thumbnails yet: CreateThumbnail hashes it
+        var versionBefore = await Catalog.LatestVersionAsync(CancellationToken.None);
+
+        Assert.Equal([old1.Id, old2.Id, old3.Id], await Catalog.FindUnhashedAsync("", 10, CancellationToken.None));
+        Assert.Equal([old2.Id], await Catalog.FindUnhashedAsync(old1.Id.ToString(), 1, CancellationToken.None));
+
+        Assert.True(await Catalog.StoreHashAsync(old2.Id, hash ^ 0b11, CancellationToken.None));
+        Assert.False(await Catalog.StoreHashAsync(old2.Id, ~hash, CancellationToken.None)); // hashed already: kept
+        Assert.False(await Catalog.StoreHashAsync(hashed.Id, ~hash, CancellationToken.None));
+        Assert.False(await Catalog.StoreHashAsync(ImageId.New(), hash, CancellationToken.None));
+
+        Assert.Equal([old1.Id, old3.Id], await Catalog.FindUnhashedAsync("", 10, CancellationToken.None));
+        Assert.Equal([(hashed.Id, 2)], (await Catalog.FindSimilarAsync(old2.Id, PerceptualHash.SimilarDistance, 10, CancellationToken.None)).Select(s => (s.Image.Id, s.Distance)));
+        var withNear = new ImageQuery(null, 10, null, null, Similar: true);
+        Assert.Equal([old2.Id, hashed.Id], (await Catalog.ListAsync(withNear, CancellationToken.None)).Items.Select(i => i.Id));
+        Assert.True(await Catalog.LatestVersionAsync(CancellationToken.None) > versionBefore); // cached gallery pages see it
+    }
+}
