@@ -8,8 +8,8 @@ namespace Annotator.Bench;
 
 /// <summary>
 /// A batch run: every file once per round, N at a time, for the 256 px thumbnail alone and the whole
-/// CreateThumbnail set with each preview format (WebP was the only one before JPEG became the default), and the offline describer's
-/// pixel sample; prints images/s. Files are read into memory first: this measures
+/// CreateThumbnail set with each preview format (WebP was the only one before JPEG became the default), the offline describer's
+/// pixel sample, and the hash of a stored thumbnail (the backfill's); prints images/s. Files are read into memory first: this measures
 /// decoding and encoding, not the disk.
 /// </summary>
 public static class ThumbnailBatch
@@ -34,6 +34,9 @@ public static class ThumbnailBatch
         // What the caption function decodes for the offline describer: end to end pays it beside the set.
         var sampler = Thumbnailer(PreviewFormat.Jpeg);
         Measure("caption sample, 64 px", parallel, photos, rounds, p => sampler.CreateSampleAsync(new MemoryStream(p), 0, CancellationToken.None).GetAwaiter().GetResult());
+        // What HashBackfill pays per image from before V6: its stored thumbnail decoded and hashed.
+        var thumbnails = photos.Select(p => sampler.CreateThumbnailsAsync(new MemoryStream(p), 0, CancellationToken.None).GetAwaiter().GetResult().Thumbnail.Bytes).ToArray();
+        Measure("stored thumbnail hash", parallel, thumbnails, rounds, t => sampler.HashThumbnailAsync(new MemoryStream(t), CancellationToken.None).GetAwaiter().GetResult());
         return 0;
     }
 
