@@ -1,4 +1,5 @@
 using Annotator.Catalog;
+using Annotator.Images;
 using Annotator.Storage;
 using Annotator.Thumbnails;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,9 @@ public sealed class HashBackfill(IImageCatalog catalog, IObjectStore store, IThu
     protected override TimeSpan Interval => TimeSpan.FromHours(6);
     private const int Batch = 200;
 
+    /// <summary>Far above any 256 px WebP (a few kilobytes): a larger object is not a thumbnail this server made.</summary>
+    private const long MaxThumbnailBytes = 4 << 20;
+
     protected override string Name => "perceptual-hash backfill";
 
     protected override void Report(int count) => Logger.LogInformation("Hashed {Count} images from before perceptual hashes, for near-duplicates", count);
@@ -38,14 +42,14 @@ public sealed class HashBackfill(IImageCatalog catalog, IObjectStore store, IThu
     }
 
     /// <summary>The hash of one image's stored thumbnail; null (logged) when it is missing or damaged: the image is passed over.</summary>
-    private async Task<long?> HashAsync(Images.ImageId id, CancellationToken cancellationToken)
+    private async Task<long?> HashAsync(ImageId id, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream(); // a thumbnail is a few kilobytes: one read, not a range request per decoder seek
         await using (var thumbnail = await store.OpenReadAsync(ObjectKeys.Thumbnail(id), cancellationToken))
         {
-            if (thumbnail is null)
+            if (thumbnail is null || thumbnail.Length > MaxThumbnailBytes)
             {
-                Logger.LogWarning("Image {Id} has no stored thumbnail to hash; retrying its work makes one", id);
+                Logger.LogWarning("Image {Id} has no stored thumbnail to hash ({Why}): passed over", id, thumbnail is null ? "none" : $"{thumbnail.Length} bytes");
                 return null;
             }
             await thumbnail.Content.CopyToAsync(buffer, cancellationToken);

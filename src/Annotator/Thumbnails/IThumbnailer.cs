@@ -19,7 +19,7 @@ public interface IThumbnailer
     Task<ThumbnailSet> CreateThumbnailsAsync(Stream original, long pixels, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The <see cref="PerceptualHash"/> of a gallery thumbnail this thumbnailer made and stored: for images hashed before
+    /// The <see cref="PerceptualHash"/> of a gallery thumbnail this thumbnailer made and stored: for images thumbnailed before
     /// there were hashes, without decoding their originals again. Within a bit or two of the hash made with the thumbnail.
     /// </summary>
     Task<long> HashThumbnailAsync(Stream thumbnail, CancellationToken cancellationToken);

@@ -59,7 +59,7 @@ public sealed class HashBackfillTests : IAsyncDisposable
         Assert.Equal([turned], (await _temp.Catalog.FindSimilarAsync(upright, PerceptualHash.SimilarDistance, 10, CancellationToken.None)).Select(s => s.Image.Id));
         Assert.Empty(await _temp.Catalog.FindSimilarAsync(other, PerceptualHash.SimilarDistance, 10, CancellationToken.None));
         Assert.Equal([turned, upright], (await _temp.Catalog.ListAsync(new ImageQuery(null, 10, null, null, Similar: true), CancellationToken.None)).Items.Select(i => i.Id));
-        Assert.Equal([missing, damaged], await _temp.Catalog.FindUnhashedAsync("", 10, CancellationToken.None)); // left for a retry of their work
+        Assert.Equal([missing, damaged], await _temp.Catalog.FindUnhashedAsync("", 10, CancellationToken.None)); // passed over, still unhashed
         Assert.Equal(0, await backfill.SweepAsync(CancellationToken.None)); // the next sweep tries them again, and hashes nothing twice
     }
 }
