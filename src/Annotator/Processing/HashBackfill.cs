@@ -11,8 +11,8 @@ namespace Annotator.Processing;
 /// older photos are found as near-duplicates too. The hash is made from each image's stored 256 px thumbnail, the pixels
 /// CreateThumbnail hashes now (their WebP encoding moves it a bit or two, far inside <see cref="PerceptualHash.SimilarDistance"/>),
 /// so no original is decoded again: about 6 ms an image, a tenth of the thumbnail set (each new hash is then compared with
-/// the others, as a thumbnail's is). Runs on workers a minute after start, and every
-/// few hours for rows a worker of an older version may still leave unhashed during a rolling upgrade.
+/// the others, as a thumbnail's is). Runs on workers a minute after start, and every few hours for rows a worker of an
+/// older version may still leave unhashed during a rolling upgrade.
 /// </summary>
 public sealed class HashBackfill(IImageCatalog catalog, IObjectStore store, IThumbnailer thumbnailer, TimeProvider time, ILogger<HashBackfill> logger)
     : PeriodicSweep(time, logger)
