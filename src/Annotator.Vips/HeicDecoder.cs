@@ -37,7 +37,18 @@ internal static class HeicDecoder
         }
         catch (MagickException e)
         {
-            throw new ImageDecodeException($"the HEIC image cannot be decoded: {e.Message}", e);
+            throw new ImageDecodeException($"the HEIC image cannot be decoded: {Reason(e)}", e);
         }
+    }
+
+    /// <summary>
+    /// What went wrong, without where: ImageMagick ends its message with its temp file's name and its own source line
+    /// ("… (6.1000) `/tmp/magick-…' @ error/heic.c/…"), at times on a line of its own.
+    /// </summary>
+    private static string Reason(MagickException e)
+    {
+        var first = e.Message.Split('\n')[0];
+        var where = first.IndexOf(" `", StringComparison.Ordinal);
+        return (where > 0 ? first[..where] : first).Trim();
     }
 }
