@@ -84,9 +84,11 @@ public sealed class VipsThumbnailer : IThumbnailer
     /// cropped the photo and kept the old thumbnail, gets the photo itself decoded. (An editor that changed the colours
     /// and kept the old thumbnail cannot be told apart: the describer then sees the photo as it was.)
     /// </summary>
-    private static Image? EmbeddedThumbnail(Stream original)
+    private static Image? EmbeddedThumbnail(Stream original) =>
+        IsJpeg(original) ? JpegThumbnail(original) : IsHeicLibvipsCannotDecode(original) ? HeicThumbnailImage(original) : null;
+
+    private static Image? JpegThumbnail(Stream original)
     {
-        if (!IsJpeg(original)) return null;
         try
         {
             byte[] data;
@@ -110,6 +112,32 @@ public sealed class VipsThumbnailer : IThumbnailer
             return srgb.CopyMemory();
         }
         catch (VipsException)
+        {
+            return null; // a damaged thumbnail: the photo itself is decoded, and says what is wrong with it
+        }
+        finally
+        {
+            original.Position = 0;
+        }
+    }
+
+    /// <summary>
+    /// A HEIC's own thumbnail (<see cref="HeicThumbnail"/>), upright (libheif applies its rotation), sRGB, at most
+    /// <see cref="PixelSample.MaxEdge"/>; null when it has none fit to stand for the photo.
+    /// </summary>
+    private static Image? HeicThumbnailImage(Stream original)
+    {
+        try
+        {
+            var file = new byte[original.Length]; // ImageMagick reads a HEIC whole too, to decode the photo itself
+            original.ReadExactly(file);
+            if (HeicThumbnail.Extract(file, PixelSample.MaxEdge, MaxEmbeddedThumbnailEdge) is not { } small) return null;
+            using var decoded = HeicDecoder.Decode(new MemoryStream(small));
+            using var shrunk = decoded.ThumbnailImage(PixelSample.MaxEdge, height: PixelSample.MaxEdge, size: Enums.Size.Down);
+            using var srgb = shrunk.Contains("icc-profile-data") ? shrunk.IccTransform("srgb", embedded: true, intent: Enums.Intent.Perceptual) : shrunk.Copy();
+            return srgb.CopyMemory();
+        }
+        catch (Exception e) when (e is ImageDecodeException or VipsException)
         {
             return null; // a damaged thumbnail: the photo itself is decoded, and says what is wrong with it
         }

@@ -289,6 +289,60 @@ public sealed class VipsThumbnailerTests
         Assert.Equal("red", MainColour(sample));
     }
 
+    /// <summary>Where phone-iphone13.heic stores its 320×240 thumbnail (item 50 in its 'iloc'): first in 'mdat', before the photo's tiles.</summary>
+    private const int HeicThumbnailAt = 3765, HeicThumbnailLength = 20815;
+
+    [Fact]
+    public async Task A_HEIC_s_pixel_sample_is_read_from_its_own_thumbnail_upright_without_decoding_the_photo()
+    {
+        // The photo's 48 tiles blanked, its thumbnail kept: the photo no longer decodes, and the sample does not need it to.
+        var heic = await File.ReadAllBytesAsync(TestData.Image("phone-iphone13.heic"));
+        var depthMapAt = heic.Length - 97778; // the depth map, last, is not the photo either: kept too
+        Array.Clear(heic, HeicThumbnailAt + HeicThumbnailLength, depthMapAt - (HeicThumbnailAt + HeicThumbnailLength));
+
+        await Assert.ThrowsAsync<ImageDecodeException>(() => _thumbnailer.CreateThumbnailsAsync(new MemoryStream(heic), 0, CancellationToken.None));
+        var sample = await _thumbnailer.CreateSampleAsync(new MemoryStream(heic), 0, CancellationToken.None);
+
+        Assert.Equal((48, 64), (sample.Width, sample.Height)); // stored 4:3 and turned by its 'irot', as the photo is
+    }
+
+    [Fact]
+    public async Task A_HEIC_whose_thumbnail_is_damaged_or_missing_gets_its_pixel_sample_from_the_photo()
+    {
+        var original = await File.ReadAllBytesAsync(TestData.Image("phone-iphone13.heic"));
+        var unreferenced = original.ToArray();
+        var thmb = unreferenced.AsSpan().IndexOf("thmb"u8);
+        "xxxx"u8.CopyTo(unreferenced.AsSpan(thmb)); // no 'thmb' reference: no thumbnail
+        var cut = original.ToArray();
+        Array.Clear(cut, HeicThumbnailAt, HeicThumbnailLength); // a thumbnail that does not decode
+
+        foreach (var heic in new[] { unreferenced, cut })
+        {
+            var sample = await _thumbnailer.CreateSampleAsync(new MemoryStream(heic), 0, CancellationToken.None);
+            Assert.Equal((48, 64), (sample.Width, sample.Height));
+        }
+    }
+
+    [Fact]
+    public async Task A_byte_of_a_HEIC_s_metadata_changed_gives_a_sample_or_a_readable_reason_never_another_error()
+    {
+        var original = await File.ReadAllBytesAsync(TestData.Image("phone-iphone13.heic"));
+        // The thumbnail's own boxes: its reference, its entry in 'iloc' and its properties, which only the sample reads.
+        foreach (var at in new[] { 1400, 1500, 1560, 1600, 1700, 2300, 2600, 2900, 3100, 3300, 3500, 3700 })
+        {
+            var damaged = original.ToArray();
+            damaged[at] ^= 0xFF;
+            try
+            {
+                await _thumbnailer.CreateSampleAsync(new MemoryStream(damaged), 0, CancellationToken.None);
+            }
+            catch (ImageDecodeException e)
+            {
+                Assert.False(e.Message.Contains('\n'), $"byte {at}: {e.Message}");
+            }
+        }
+    }
+
     private static Image Flat(int width, int height, double[] rgb) =>
         (Image.Black(width, height) + rgb).Cast(Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
 
