@@ -122,7 +122,7 @@ public sealed class VipsThumbnailer : IThumbnailer
     }
 
     /// <summary>
-    /// A HEIC's own thumbnail (<see cref="HeicThumbnail"/>), upright (libheif applies its rotation), sRGB, at most
+    /// A HEIC's own thumbnail (<see cref="Images.HeifThumbnail"/>), upright (libheif applies its rotation), sRGB, at most
     /// <see cref="PixelSample.MaxEdge"/>; null when it has none fit to stand for the photo.
     /// </summary>
     private static Image? HeicThumbnailImage(Stream original)
@@ -131,7 +131,7 @@ public sealed class VipsThumbnailer : IThumbnailer
         {
             var file = new byte[original.Length]; // ImageMagick reads a HEIC whole too, to decode the photo itself
             original.ReadExactly(file);
-            if (HeicThumbnail.Extract(file, PixelSample.MaxEdge, MaxEmbeddedThumbnailEdge) is not { } small) return null;
+            if (Images.HeifThumbnail.Extract(file, PixelSample.MaxEdge, MaxEmbeddedThumbnailEdge) is not { } small) return null;
             using var decoded = HeicDecoder.Decode(new MemoryStream(small));
             using var shrunk = decoded.ThumbnailImage(PixelSample.MaxEdge, height: PixelSample.MaxEdge, size: Enums.Size.Down);
             using var srgb = shrunk.Contains("icc-profile-data") ? shrunk.IccTransform("srgb", embedded: true, intent: Enums.Intent.Perceptual) : shrunk.Copy();

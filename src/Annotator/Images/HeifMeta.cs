@@ -66,15 +66,29 @@ internal sealed partial class HeifMeta(string name)
     /// </summary>
     private (int Width, int Height) ReadSize(ReadOnlySpan<byte> iprp, uint primary, long maxPixels)
     {
-        ReadOnlySpan<byte> container = default; // 'ipco': the properties, numbered from 1 in order
+        var container = PropertyBoxes(iprp);
+        CheckEveryImageSize(container, maxPixels);
+        var own = Associations(iprp).GetValueOrDefault(primary) ?? [];
+        if (Shown(container, own) is not { } size) throw Damaged("it does not declare the size of its primary image (no 'ispe' property)");
+        var (width, height) = size;
+        Reject.CheckSize(name, width, height, maxPixels);
+        return ((int)width, (int)height);
+    }
+
+    /// <summary>'ipco': the properties, numbered from 1 in order.</summary>
+    private ReadOnlySpan<byte> PropertyBoxes(ReadOnlySpan<byte> iprp)
+    {
         var children = new Boxes(this, iprp);
         while (children.MoveNext())
-            if (children.Type == Ipco) container = children.Body;
-        CheckEveryImageSize(container, maxPixels);
+            if (children.Type == Ipco) return children.Body;
+        return default;
+    }
 
-        long width = -1, height = -1;
-        var quarterTurns = 0;
-        children = new Boxes(this, iprp);
+    /// <summary>Each item's properties from every 'ipma': their indexes in 'ipco', in order, and whether each is essential.</summary>
+    private Dictionary<uint, List<(bool Essential, int Index)>> Associations(ReadOnlySpan<byte> iprp)
+    {
+        var all = new Dictionary<uint, List<(bool, int)>>();
+        var children = new Boxes(this, iprp);
         while (children.MoveNext())
         {
             if (children.Type != Ipma) continue;
@@ -88,21 +102,17 @@ internal sealed partial class HeifMeta(string name)
                 var id = version < 1 ? U16(ipma, at) : U32(ipma, at);
                 at += version < 1 ? 2 : 4;
                 int associations = Byte(ipma, at++);
+                var list = all.TryGetValue(id, out var known) ? known : all[id] = [];
                 for (var a = 0; a < associations; a++)
                 {
-                    var index = bigIndex ? U16(ipma, at) & 0x7FFF : Byte(ipma, at) & 0x7F; // top bit: "essential"
+                    int value = bigIndex ? U16(ipma, at) : Byte(ipma, at);
                     at += bigIndex ? 2 : 1;
-                    if (id != primary || index == 0) continue;
-                    var propertyType = Property(container, index, out var property);
-                    if (propertyType == Ispe) (width, height) = (U32(property, 4), U32(property, 8));
-                    else if (propertyType == Irot) quarterTurns = Byte(property, 0) & 3;
+                    var index = value & (bigIndex ? 0x7FFF : 0x7F); // the top bit: "essential"
+                    if (index != 0) list.Add(((value & (bigIndex ? 0x8000 : 0x80)) != 0, index));
                 }
             }
         }
-        if (width < 0) throw Damaged("it does not declare the size of its primary image (no 'ispe' property)");
-        if (quarterTurns % 2 == 1) (width, height) = (height, width);
-        Reject.CheckSize(name, width, height, maxPixels);
-        return ((int)width, (int)height);
+        return all;
     }
 
     // A decoder allocates every coded image (tile, thumbnail, depth map) at its 'ispe' size, so one
@@ -114,12 +124,14 @@ internal sealed partial class HeifMeta(string name)
             if (properties.Type == Ispe) Reject.CheckSize(name, U32(properties.Body, 4), U32(properties.Body, 8), maxPixels);
     }
 
-    private uint Property(ReadOnlySpan<byte> ipco, int index, out ReadOnlySpan<byte> body)
+    /// <summary>Property <paramref name="index"/> of 'ipco': its type, its body and the whole box.</summary>
+    private uint Property(ReadOnlySpan<byte> ipco, int index, out ReadOnlySpan<byte> body, out ReadOnlySpan<byte> whole)
     {
         var properties = new Boxes(this, ipco);
         for (var i = 1; properties.MoveNext(); i++)
         {
             body = properties.Body;
+            whole = properties.Whole;
             if (i == index) return properties.Type;
         }
         throw Damaged($"its primary image refers to property {index}, which does not exist");
@@ -133,6 +145,9 @@ internal sealed partial class HeifMeta(string name)
         public uint Type { get; private set; }
 
         public ReadOnlySpan<byte> Body { get; private set; }
+
+        /// <summary>The box with its header.</summary>
+        public ReadOnlySpan<byte> Whole { get; private set; }
 
         public bool MoveNext()
         {
@@ -149,6 +164,7 @@ internal sealed partial class HeifMeta(string name)
             else if (size == 0) size = _rest.Length; // "to the end of the enclosing box"
             if (size < header || size > _rest.Length)
                 throw meta.Damaged($"its '{Reject.FourCC(Type)}' box overruns the box that holds it");
+            Whole = _rest[..(int)size];
             Body = _rest[header..(int)size];
             _rest = _rest[(int)size..];
             return true;

@@ -52,6 +52,21 @@ internal sealed partial class HeifMeta
         return (exif, xmp);
     }
 
+    /// <summary>An item's type ('hvc1', 'av01', 'grid', 'Exif', …) from its 'infe' entry; null when it has none.</summary>
+    private uint? ItemType(ReadOnlySpan<byte> iinf, uint item)
+    {
+        if (iinf.IsEmpty) return null;
+        var entries = new Boxes(this, Body(iinf, Version(iinf) == 0 ? 6 : 8)); // version/flags, entry count
+        for (var n = 0; n < MaxItems && entries.MoveNext(); n++)
+        {
+            var infe = entries.Body;
+            if (entries.Type != Infe || Version(infe) < 2) continue; // versions 0 and 1 predate item types
+            var wide = Version(infe) >= 3;
+            if ((wide ? U32(infe, 4) : U16(infe, 4)) == item) return U32(infe, wide ? 10 : 8);
+        }
+        return null;
+    }
+
     /// <summary>A 'mime' item's name, then its content type, each ended by a zero byte.</summary>
     private static bool IsXmp(ReadOnlySpan<byte> nameAndType)
     {
@@ -63,20 +78,28 @@ internal sealed partial class HeifMeta
     }
 
     /// <summary>
-    /// The two items' single extents from 'iloc'. An item in several extents, in another file, or built
-    /// by reference from other items is left out: metadata is written whole, and anything else is unusual.
+    /// The two items' single extents from 'iloc'. An item in several extents is left out: metadata is written whole, and
+    /// anything else is unusual.
     /// </summary>
-    private (Extent?, Extent?) Locate(ReadOnlySpan<byte> iloc, uint? exifId, uint? xmpId, long idatAt)
+    private (Extent?, Extent?) Locate(ReadOnlySpan<byte> iloc, uint? exifId, uint? xmpId, long idatAt) =>
+        (exifId is { } exif && ItemExtents(iloc, exif, idatAt) is [var exifAt] ? exifAt : null,
+         xmpId is { } xmp && ItemExtents(iloc, xmp, idatAt) is [var xmpAt] ? xmpAt : null);
+
+    /// <summary>
+    /// Where <paramref name="item"/>'s bytes are, from 'iloc': its extents in the file, or in 'idat' (<paramref name="idatAt"/>,
+    /// -1 when there is none). Null for an item that is not there, in another file, built by reference from other items, or
+    /// with an extent of "the whole file" (0 bytes).
+    /// </summary>
+    private Extent[]? ItemExtents(ReadOnlySpan<byte> iloc, uint item, long idatAt)
     {
         var version = Version(iloc);
-        if (iloc.IsEmpty || version > 2) return (null, null);
+        if (iloc.IsEmpty || version > 2) return null;
         var sizes = U16(iloc, 4);
         int offsetSize = sizes >> 12, lengthSize = (sizes >> 8) & 0xF, baseSize = (sizes >> 4) & 0xF, indexSize = version > 0 ? sizes & 0xF : 0;
         if (!ValidSize(offsetSize) || !ValidSize(lengthSize) || !ValidSize(baseSize) || !ValidSize(indexSize))
             throw Damaged("its item locations use field sizes other than 0, 4 or 8 bytes");
         var count = version < 2 ? U16(iloc, 6) : U32(iloc, 6);
         var at = version < 2 ? 8 : 10;
-        Extent? exif = null, xmp = null;
         for (var i = 0u; i < Math.Min(count, MaxItems); i++)
         {
             var id = version < 2 ? U16(iloc, at) : U32(iloc, at);
@@ -85,19 +108,26 @@ internal sealed partial class HeifMeta
             at += version > 0 ? 2 : 0;
             var reference = U16(iloc, at); // 0: this file
             var baseOffset = Sized(iloc, at + 2, baseSize);
-            int extents = U16(iloc, at + 2 + baseSize);
+            int extentCount = U16(iloc, at + 2 + baseSize);
             at += 4 + baseSize;
-            var first = at + indexSize;
-            at += extents * (indexSize + offsetSize + lengthSize); // only the first extent is read: the walk costs nothing per extent
-            if ((id != exifId && id != xmpId) || extents != 1 || reference != 0 || method > 1 || (method == 1 && idatAt < 0)) continue;
-            var offset = Sized(iloc, first, offsetSize);
-            var length = Sized(iloc, first + offsetSize, lengthSize);
-            if (length == 0) continue; // "the whole file": never a metadata item
-            var extent = new Extent((method == 1 ? idatAt : 0) + baseOffset + offset, length);
-            if (id == exifId) exif ??= extent;
-            else xmp ??= extent;
+            var extentSize = indexSize + offsetSize + lengthSize;
+            if (id != item)
+            {
+                at += extentCount * extentSize; // another item's extents: stepped over, not read
+                continue;
+            }
+            if (extentCount == 0 || reference != 0 || method > 1 || (method == 1 && idatAt < 0)) return null;
+            var extents = new Extent[extentCount];
+            for (var e = 0; e < extentCount; e++, at += extentSize)
+            {
+                var offset = Sized(iloc, at + indexSize, offsetSize);
+                var length = Sized(iloc, at + indexSize + offsetSize, lengthSize);
+                if (length == 0) return null;
+                extents[e] = new Extent((method == 1 ? idatAt : 0) + baseOffset + offset, length);
+            }
+            return extents;
         }
-        return (exif, xmp);
+        return null;
     }
 
     private static bool ValidSize(int size) => size is 0 or 4 or 8;
