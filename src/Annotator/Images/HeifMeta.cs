@@ -68,7 +68,7 @@ internal sealed partial class HeifMeta(string name)
     {
         var container = PropertyBoxes(iprp);
         CheckEveryImageSize(container, maxPixels);
-        var own = Associations(iprp).GetValueOrDefault(primary) ?? [];
+        var own = Associations(iprp, [primary]).GetValueOrDefault(primary) ?? [];
         if (Shown(container, own) is not { } size) throw Damaged("it does not declare the size of its primary image (no 'ispe' property)");
         var (width, height) = size;
         Reject.CheckSize(name, width, height, maxPixels);
@@ -84,8 +84,11 @@ internal sealed partial class HeifMeta(string name)
         return default;
     }
 
-    /// <summary>Each item's properties from every 'ipma': their indexes in 'ipco', in order, and whether each is essential.</summary>
-    private Dictionary<uint, List<(bool Essential, int Index)>> Associations(ReadOnlySpan<byte> iprp)
+    /// <summary>
+    /// The properties of <paramref name="items"/> from every 'ipma': their indexes in 'ipco', in order, and whether each is
+    /// essential. Only those items' are kept: a hostile 'ipma' may list millions of others.
+    /// </summary>
+    private Dictionary<uint, List<(bool Essential, int Index)>> Associations(ReadOnlySpan<byte> iprp, uint[] items)
     {
         var all = new Dictionary<uint, List<(bool, int)>>();
         var children = new Boxes(this, iprp);
@@ -102,13 +105,13 @@ internal sealed partial class HeifMeta(string name)
                 var id = version < 1 ? U16(ipma, at) : U32(ipma, at);
                 at += version < 1 ? 2 : 4;
                 int associations = Byte(ipma, at++);
-                var list = all.TryGetValue(id, out var known) ? known : all[id] = [];
+                var list = !items.Contains(id) ? null : all.TryGetValue(id, out var known) ? known : all[id] = [];
                 for (var a = 0; a < associations; a++)
                 {
                     int value = bigIndex ? U16(ipma, at) : Byte(ipma, at);
                     at += bigIndex ? 2 : 1;
                     var index = value & (bigIndex ? 0x7FFF : 0x7F); // the top bit: "essential"
-                    if (index != 0) list.Add(((value & (bigIndex ? 0x8000 : 0x80)) != 0, index));
+                    if (index != 0) list?.Add(((value & (bigIndex ? 0x8000 : 0x80)) != 0, index));
                 }
             }
         }

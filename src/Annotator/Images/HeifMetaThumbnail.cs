@@ -42,7 +42,7 @@ internal sealed partial class HeifMeta
         if (ItemExtents(iloc, item, idatAt) is not { } data) return null;
 
         var ipco = PropertyBoxes(iprp);
-        var associations = Associations(iprp);
+        var associations = Associations(iprp, [item, primary]);
         if (!associations.TryGetValue(item, out var own) || !associations.TryGetValue(primary, out var photos)) return null;
         var properties = new List<(bool, Extent)>();
         foreach (var (essential, index) in own)
