@@ -13,7 +13,7 @@ namespace Annotator.Thumbnails;
 /// </summary>
 public sealed class VipsThumbnailer : IThumbnailer
 {
-    /// <summary>The largest EXIF thumbnail the describer's sample is read from (cameras embed 160 to 640 px).</summary>
+    /// <summary>The largest embedded thumbnail the describer's sample is read from (cameras embed 160 to 640 px, iPhones 320 in a HEIC).</summary>
     private const int MaxEmbeddedThumbnailEdge = 1024;
 
     /// <summary>Images above this size are heavy work: decoded one at a time, never on the threads kept for ordinary photos.</summary>
@@ -101,10 +101,8 @@ public sealed class VipsThumbnailer : IThumbnailer
                 orientation = header.Contains("orientation") ? (int)header.Get("orientation") : 1;
             }
             using var thumbnail = Image.JpegloadBuffer(data, failOn: Enums.FailOn.Error); // its header only, so far
-            var sameShape = Math.Abs((double)thumbnail.Width * height - (double)thumbnail.Height * width) <= 0.02 * thumbnail.Height * width;
             // Nothing checked its size at upload: a few KB of JPEG can claim 65,535 px a side. Real ones are at most 640.
-            var longest = Math.Max(thumbnail.Width, thumbnail.Height);
-            if (!sameShape || longest is < PixelSample.MaxEdge or > MaxEmbeddedThumbnailEdge || thumbnail.Bands is not (1 or 3)) return null;
+            if (!StandsFor(thumbnail.Width, thumbnail.Height, width, height) || thumbnail.Bands is not (1 or 3)) return null;
             // The thumbnail is stored as the photo's pixels are, and shown as the photo's orientation says.
             using var tagged = thumbnail.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
             using var upright = tagged.ThumbnailImage(PixelSample.MaxEdge, height: PixelSample.MaxEdge, size: Enums.Size.Down);
@@ -131,8 +129,8 @@ public sealed class VipsThumbnailer : IThumbnailer
         {
             var file = new byte[original.Length]; // ImageMagick reads a HEIC whole too, to decode the photo itself
             original.ReadExactly(file);
-            if (Images.HeifThumbnail.Extract(file, PixelSample.MaxEdge, MaxEmbeddedThumbnailEdge) is not { } small) return null;
-            using var decoded = HeicDecoder.Decode(new MemoryStream(small));
+            if (Images.HeifThumbnail.Extract(file) is not { } found || !StandsFor(found.Width, found.Height, found.PhotoWidth, found.PhotoHeight)) return null;
+            using var decoded = HeicDecoder.Decode(new MemoryStream(found.Heif));
             using var shrunk = decoded.ThumbnailImage(PixelSample.MaxEdge, height: PixelSample.MaxEdge, size: Enums.Size.Down);
             using var srgb = shrunk.Contains("icc-profile-data") ? shrunk.IccTransform("srgb", embedded: true, intent: Enums.Intent.Perceptual) : shrunk.Copy();
             return srgb.CopyMemory();
@@ -146,6 +144,14 @@ public sealed class VipsThumbnailer : IThumbnailer
             original.Position = 0;
         }
     }
+
+    /// <summary>
+    /// Whether an embedded thumbnail may stand for the photo in the sample: the photo's shape (within 2%), and a longest side
+    /// from <see cref="PixelSample.MaxEdge"/> to <see cref="MaxEmbeddedThumbnailEdge"/>.
+    /// </summary>
+    private static bool StandsFor(long width, long height, long photoWidth, long photoHeight) =>
+        Math.Abs((double)width * photoHeight - (double)height * photoWidth) <= 0.02 * height * photoWidth
+        && Math.Max(width, height) is >= PixelSample.MaxEdge and <= MaxEmbeddedThumbnailEdge;
 
     /// <summary>Baseline (not progressive) JPEG without metadata; JPEG has no alpha, so transparency shows as the page's white.</summary>
     private static EncodedImage Jpeg(Image image, int quality)

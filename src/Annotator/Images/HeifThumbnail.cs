@@ -4,17 +4,19 @@ namespace Annotator.Images;
 /// The small image a HEIC carries beside its photo (an iPhone's is 320×240, HEVC), rewrapped as a HEIF file of its own,
 /// since ImageMagick decodes only a file's primary image: for the describer's sample, a few milliseconds against the
 /// 300–450 of a 12 MP photo. The new file holds the thumbnail's coded bytes and its own properties (codec setup, size,
-/// colour profile, rotation), so a decoder shows it as it shows the photo. Only a thumbnail with the photo's shape, its
-/// longest side within the bounds asked for, is given; anything unexpected gives null, and the photo itself is decoded
-/// (which says what is wrong with it).
+/// colour profile, rotation), so a decoder shows it as it shows the photo. Anything unexpected gives null, and the photo
+/// itself is decoded (which says what is wrong with it); whether the thumbnail may stand for the photo is the caller's call.
 /// </summary>
 public static class HeifThumbnail
 {
+    /// <summary>The thumbnail as a HEIF file, and the sizes it and the photo are shown at (after their rotations).</summary>
+    public sealed record Found(byte[] Heif, long Width, long Height, long PhotoWidth, long PhotoHeight);
+
     /// <summary>Far above any embedded thumbnail's coded size: more is not a thumbnail.</summary>
     private const long MaxCodedBytes = 4 << 20;
 
-    /// <summary>The thumbnail of <paramref name="file"/> (a whole HEIC) as a HEIF file, or null when it has none fit to stand for the photo.</summary>
-    public static byte[]? Extract(byte[] file, int minEdge, int maxEdge)
+    /// <summary>The thumbnail of <paramref name="file"/> (a whole HEIC), or null when it has none that can be read.</summary>
+    public static Found? Extract(byte[] file)
     {
         HeifMeta.Thumbnail? found;
         try
@@ -26,11 +28,8 @@ public static class HeifThumbnail
             return null;
         }
         if (found is not { Shown: var small, PhotoShown: var photo } thumbnail) return null;
-        var sameShape = Math.Abs((double)small.Width * photo.Height - (double)small.Height * photo.Width) <= 0.02 * small.Height * photo.Width;
-        var longest = Math.Max(small.Width, small.Height);
-        if (!sameShape || longest < minEdge || longest > maxEdge || thumbnail.Properties.Count > 127) return null;
-        if (thumbnail.Data.Sum(d => d.Length) > MaxCodedBytes || thumbnail.Data.Any(d => !Inside(file, d))) return null;
-        return Write(file, thumbnail);
+        if (thumbnail.Properties.Count > 127 || thumbnail.Data.Sum(d => d.Length) > MaxCodedBytes || thumbnail.Data.Any(d => !Inside(file, d))) return null;
+        return new Found(Write(file, thumbnail), small.Width, small.Height, photo.Width, photo.Height);
     }
 
     private static bool Inside(byte[] file, HeifMeta.Extent extent) => extent.Start >= 0 && extent.Length > 0 && extent.Start + extent.Length <= file.Length;
